@@ -1,0 +1,52 @@
+//! Reading input files, with errors that name the path.
+//!
+//! Only `config`, `source`, `theme` and `images` read input, and they do it through here.
+
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, relative};
+
+/// The largest text file souk reads (a product description is a few kilobytes).
+pub const MAX_TEXT_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads a UTF-8 text file under `root`, naming it relative to `root` on failure.
+pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
+    let shown = relative(root, path);
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error(&shown, format!("cannot read this file: {}", io_reason(&e))))?;
+    if metadata.len() > MAX_TEXT_FILE_BYTES {
+        return Err(Diagnostic::error(
+            &shown,
+            format!(
+                "this file is {} bytes, more than the {} bytes souk reads from a text file",
+                metadata.len(),
+                MAX_TEXT_FILE_BYTES
+            ),
+        )
+        .hint("split the text, or check that this is the file you meant"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(&shown, format!("cannot read this file: {}", io_reason(&e))))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            &shown,
+            format!(
+                "this file is not valid UTF-8 text (bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .hint("save it as UTF-8 in your editor (\"Save with encoding\" → UTF-8)")
+    })?;
+    // A byte-order mark at the start is harmless: editors on Windows add one.
+    Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
+}
+
+/// A short, human reason for an IO error, without Rust's debug formatting.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "the file does not exist".to_owned(),
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => error.to_string(),
+    }
+}

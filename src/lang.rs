@@ -1,0 +1,141 @@
+//! Languages: the validated language code, its text direction, and texts translated per language.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use icu_locale::LocaleDirectionality;
+use icu_locale_core::LanguageIdentifier;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// A language of the site, as a BCP 47 tag (`fr`, `ar`, `zgh`, `es`, `ar-MA`). Never a bare string
+/// elsewhere in souk: building one checks it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Lang(String);
+
+impl Lang {
+    /// Parses and normalises a language tag; `None` if it is not one.
+    pub fn parse(code: &str) -> Option<Lang> {
+        let id: LanguageIdentifier = code.parse().ok()?;
+        Some(Lang(id.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The direction of the language's usual script, from CLDR's likely-subtags data: `ar`, `fa`,
+    /// `he`, `ur` are right to left; `zgh` (Tifinagh), `fr`, `en` left to right.
+    pub fn direction(&self) -> Direction {
+        let directionality = LocaleDirectionality::new_common();
+        match self.0.parse::<LanguageIdentifier>() {
+            Ok(id) if directionality.is_right_to_left(&id) => Direction::Rtl,
+            _ => Direction::Ltr,
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Text direction, for `<html dir>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+/// A text written either once for every language or per language code, as in
+/// `name: Coopérative` or `name: { fr: Coopérative, ar: تعاونية }`.
+///
+/// Codes are kept as written here; [`crate::config`] checks them against the site's languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Localized {
+    Same(String),
+    PerLang(BTreeMap<String, String>),
+}
+
+impl Localized {
+    /// The text for `lang`, falling back to `default` and then to any translation.
+    pub fn get<'a>(&'a self, lang: &Lang, default: &Lang) -> &'a str {
+        match self {
+            Localized::Same(text) => text,
+            Localized::PerLang(map) => map
+                .get(lang.as_str())
+                .or_else(|| map.get(default.as_str()))
+                .or_else(|| map.values().next())
+                .map(String::as_str)
+                .unwrap_or(""),
+        }
+    }
+
+    /// The language codes this text names, for checking them.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        let map = match self {
+            Localized::Same(_) => None,
+            Localized::PerLang(map) => Some(map.keys().map(String::as_str)),
+        };
+        map.into_iter().flatten()
+    }
+}
+
+impl<'de> Deserialize<'de> for Localized {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LocalizedVisitor;
+        impl<'de> Visitor<'de> for LocalizedVisitor {
+            type Value = Localized;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text, or a mapping from language code to text")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Localized, E> {
+                Ok(Localized::Same(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Localized, E> {
+                Ok(Localized::Same(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Localized, E> {
+                Ok(Localized::Same(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Localized, A::Error> {
+                let mut map = BTreeMap::new();
+                while let Some((code, text)) = access.next_entry::<String, String>()? {
+                    map.insert(code, text);
+                }
+                Ok(Localized::PerLang(map))
+            }
+        }
+        deserializer.deserialize_any(LocalizedVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direction_comes_from_the_language() {
+        let dir = |code: &str| Lang::parse(code).map(|l| l.direction());
+        assert_eq!(dir("ar"), Some(Direction::Rtl));
+        assert_eq!(dir("ar-MA"), Some(Direction::Rtl));
+        assert_eq!(dir("fa"), Some(Direction::Rtl));
+        assert_eq!(dir("he"), Some(Direction::Rtl));
+        assert_eq!(dir("zgh"), Some(Direction::Ltr));
+        assert_eq!(dir("fr"), Some(Direction::Ltr));
+        assert_eq!(dir("es"), Some(Direction::Ltr));
+        assert_eq!(Lang::parse("not a language"), None);
+    }
+}
