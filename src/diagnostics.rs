@@ -126,12 +126,8 @@ impl Diagnostics {
     /// runs even when stages run in parallel.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.file, a.position, b.severity, &a.message).cmp(&(
-                &b.file,
-                b.position,
-                a.severity,
-                &b.message,
-            ))
+            (&a.file, a.position, b.severity, &a.message)
+                .cmp(&(&b.file, b.position, a.severity, &b.message))
         });
     }
 }
@@ -160,10 +156,7 @@ impl fmt::Display for Diagnostics {
 }
 
 /// The suggestion for a misspelt name among the known ones, if one is close enough.
-pub fn did_you_mean<'a>(
-    wrong: &str,
-    known: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(wrong, candidate), candidate))

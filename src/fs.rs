@@ -12,8 +12,9 @@ pub const MAX_TEXT_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Reads a UTF-8 text file under `root`, naming it relative to `root` on failure.
 pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
     let shown = relative(root, path);
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(&shown, format!("cannot read this file: {}", io_reason(&e))))?;
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::error(&shown, format!("cannot read this file: {}", io_reason(&e)))
+    })?;
     if metadata.len() > MAX_TEXT_FILE_BYTES {
         return Err(Diagnostic::error(
             &shown,
@@ -25,8 +26,9 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
         )
         .hint("split the text, or check that this is the file you meant"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(&shown, format!("cannot read this file: {}", io_reason(&e))))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(&shown, format!("cannot read this file: {}", io_reason(&e)))
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(
             &shown,
@@ -38,7 +40,10 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
         .hint("save it as UTF-8 in your editor (\"Save with encoding\" → UTF-8)")
     })?;
     // A byte-order mark at the start is harmless: editors on Windows add one.
-    Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
 }
 
 /// A short, human reason for an IO error, without Rust's debug formatting.

@@ -1,1 +1,133 @@
-fn main() {}
+//! The `souk` command line: a thin layer over the library that parses arguments and prints.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use souk::build::{BuildOptions, BuildReport, build};
+use souk::diagnostics::Diagnostics;
+
+/// Turn a cooperative's catalogue (YAML and Markdown) into a fast, multilingual static shop.
+#[derive(Parser)]
+#[command(name = "souk", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into a folder of static files.
+    Build(BuildArgs),
+    /// Build the site and serve it on this computer to look at it.
+    Serve {
+        #[command(flatten)]
+        build: BuildArgs,
+        /// The port to listen on, on 127.0.0.1.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// The site folder, holding `souk.yaml`.
+    #[arg(default_value = ".")]
+    site_dir: PathBuf,
+    /// Where to write the site [default: SITE_DIR/public].
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Publish under another address than `base_url` in souk.yaml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Where processed photos are kept between builds [default: SITE_DIR/.souk-cache].
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+}
+
+impl BuildArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            site: self.site_dir.clone(),
+            output: self.output.clone(),
+            base_url: self.base_url.clone(),
+            cache_dir: self.cache_dir.clone(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => match run_build(&args.options()) {
+            Some(_) => ExitCode::SUCCESS,
+            None => ExitCode::FAILURE,
+        },
+        Command::Serve { build: args, port } => {
+            let options = args.options();
+            let Some(report) = run_build(&options) else {
+                return ExitCode::FAILURE;
+            };
+            let base_path = match souk::config::load(&options.site) {
+                Ok(config) => match &options.base_url {
+                    Some(url) => souk::config::parse_base_url(url)
+                        .map(|u| u.path().to_owned())
+                        .unwrap_or_else(|_| "/".to_owned()),
+                    None => config.base_url.path().to_owned(),
+                },
+                Err(_) => "/".to_owned(),
+            };
+            let served = souk::serve::serve(&report.output, &base_path, port, |address| {
+                eprintln!(
+                    "serving {} at {address} (Ctrl+C to stop)",
+                    report.output.display()
+                );
+            });
+            match served {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// Builds and prints the outcome: warnings and errors on stderr, the summary line on stdout.
+fn run_build(options: &BuildOptions) -> Option<BuildReport> {
+    match build(options) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings);
+            println!("{}", report.summary());
+            Some(report)
+        }
+        Err(problems) => {
+            print_diagnostics(&problems);
+            let count = problems.error_count();
+            eprintln!(
+                "build failed with {count} error{}; the previous output, if any, is unchanged",
+                if count == 1 { "" } else { "s" }
+            );
+            None
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &Diagnostics) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for diagnostic in diagnostics.iter() {
+        let text = diagnostic.to_string();
+        if color {
+            let (label, code) = if diagnostic.is_error() {
+                ("error", "31")
+            } else {
+                ("warning", "33")
+            };
+            eprintln!("\x1b[1;{code}m{label}\x1b[0m{}", &text[label.len()..]);
+        } else {
+            eprintln!("{text}");
+        }
+    }
+}

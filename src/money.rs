@@ -107,7 +107,10 @@ pub fn parse_price(text: &str, decimals: u32) -> Result<Minor, PriceError> {
         0
     } else {
         let padding = 10i64.pow(decimals - fraction.len() as u32);
-        fraction.parse::<i64>().map_err(|_| PriceError::NotADecimal)? * padding
+        fraction
+            .parse::<i64>()
+            .map_err(|_| PriceError::NotADecimal)?
+            * padding
     };
     whole
         .checked_mul(scale)
@@ -133,11 +136,17 @@ mod tests {
 
     #[test]
     fn bad_prices_say_why() {
-        assert_eq!(parse_price("12.345", 2), Err(PriceError::TooManyDecimals { allowed: 2 }));
+        assert_eq!(
+            parse_price("12.345", 2),
+            Err(PriceError::TooManyDecimals { allowed: 2 })
+        );
         assert_eq!(parse_price("-3", 2), Err(PriceError::Negative));
         assert_eq!(parse_price("abc", 2), Err(PriceError::NotADecimal));
         assert_eq!(parse_price(".5", 2), Err(PriceError::NotADecimal));
         assert_eq!(parse_price("1e3", 2), Err(PriceError::NotADecimal));
-        assert_eq!(parse_price("99999999999999999999", 2), Err(PriceError::TooLarge));
+        assert_eq!(
+            parse_price("99999999999999999999", 2),
+            Err(PriceError::TooLarge)
+        );
     }
 }

@@ -113,7 +113,10 @@ fn first_line(error: &Error) -> String {
     let text = error.to_string();
     let line = text.lines().next().unwrap_or("invalid YAML").trim();
     let line = line.strip_prefix("error: ").unwrap_or(line);
-    let line = match line.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+    let line = match line
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
         Some((_, message)) => message,
         None => line,
     };
@@ -123,10 +126,16 @@ fn first_line(error: &Error) -> String {
     };
     match line {
         "expected mapping start" => "expected `key: value` lines here".to_owned(),
-        "expected sequence start" => "expected a list here (`- item` lines, or `[a, b]`)".to_owned(),
+        "expected sequence start" => {
+            "expected a list here (`- item` lines, or `[a, b]`)".to_owned()
+        }
         "expected string scalar" => "expected a text here".to_owned(),
         _ if line.starts_with("duplicate mapping key") => {
-            let key = line.split(": ").nth(1).and_then(|k| k.split(',').next()).unwrap_or("?");
+            let key = line
+                .split(": ")
+                .nth(1)
+                .and_then(|k| k.split(',').next())
+                .unwrap_or("?");
             format!("the key `{key}` appears twice")
         }
         _ if line.starts_with("multiple YAML documents") => {

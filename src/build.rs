@@ -1,0 +1,138 @@
+//! One build, start to end: load → model → images → render → write. The library's entry point.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::Diagnostics;
+use crate::images::ImageSettings;
+use crate::lang::Lang;
+use crate::urls::Urls;
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding `souk.yaml`).
+    pub site: PathBuf,
+    /// Default: `SITE/public`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from `souk.yaml`, e.g. for a preview under another address.
+    pub base_url: Option<String>,
+    /// Default: `SITE/.souk-cache`. Keep it between builds (and in CI) so photos are not
+    /// processed again.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl BuildOptions {
+    pub fn new(site: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            site: site.into(),
+            output: None,
+            base_url: None,
+            cache_dir: None,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.site.join("public"))
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache_dir
+            .clone()
+            .unwrap_or_else(|| self.site.join(".souk-cache"))
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    /// HTML pages written per language, in the site's language order.
+    pub pages: Vec<(Lang, usize)>,
+    pub files: usize,
+    pub bytes: u64,
+    pub images: usize,
+    /// Photos encoded in this build; the others came from the cache.
+    pub images_encoded: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Diagnostics,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    /// The one line `souk build` ends with.
+    pub fn summary(&self) -> String {
+        let total: usize = self.pages.iter().map(|(_, n)| n).sum();
+        let per_lang = self
+            .pages
+            .iter()
+            .map(|(lang, n)| format!("{lang} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "built {total} pages ({per_lang}), {} photos ({} processed), {} files, {:.1} MB into {} in {:.2} s",
+            self.images,
+            self.images_encoded,
+            self.files,
+            self.bytes as f64 / 1_000_000.0,
+            self.output.display(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Builds the site. On failure, every problem found is returned and the previous output is
+/// left untouched.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let root = options.site.as_path();
+    let output = options.output_dir();
+    crate::write::check_output(root, &output)?;
+
+    let mut config = crate::config::load(root)?;
+    if let Some(base_url) = &options.base_url {
+        config.base_url = crate::config::parse_base_url(base_url).map_err(|d| {
+            d.hint("pass the full address to `--base-url`, e.g. `https://user.github.io/repo/`")
+        })?;
+    }
+    let (source, mut warnings) = crate::source::load(root, &config)?;
+    let (theme, theme_warnings) = crate::theme::load(root, &config, &source.static_files)?;
+    warnings.extend(theme_warnings);
+    let (site, model_warnings) =
+        crate::model::resolve(root, config, source).map_err(|mut errors| {
+            errors.extend(warnings.clone());
+            errors
+        })?;
+    warnings.extend(model_warnings);
+
+    let images = crate::images::process(&site, &options.cache_dir(), &ImageSettings::default())?;
+    let urls = Urls::new(&site.config.base_url);
+    let rendered = crate::render::render(&site, &theme, &images, &urls)?;
+    let written = crate::write::write(
+        &output,
+        &crate::write::Output {
+            pages: &rendered.files,
+            static_files: &theme.static_files,
+            images: &images,
+        },
+    )?;
+    warnings.sort();
+    Ok(BuildReport {
+        output,
+        pages: site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .zip(rendered.pages_per_lang)
+            .collect(),
+        files: written.files,
+        bytes: written.bytes,
+        images: images.images.len(),
+        images_encoded: images.encoded,
+        warnings,
+        elapsed: started.elapsed(),
+    })
+}

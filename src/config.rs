@@ -1,0 +1,419 @@
+//! `souk.yaml`: the raw file as written, and the checked [`SiteConfig`] the rest of souk uses.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use url::Url;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, did_you_mean};
+use crate::lang::{Direction, Lang, Localized};
+use crate::money::Currency;
+use crate::source::position;
+
+/// The name of the site configuration file.
+pub const CONFIG_FILE: &str = "souk.yaml";
+
+/// `souk.yaml` exactly as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    base_url: Spanned<String>,
+    languages: Spanned<Vec<RawLanguage>>,
+    currency: Spanned<String>,
+    cooperative: RawCooperative,
+    #[serde(default)]
+    contact: RawContact,
+    #[serde(default)]
+    social: Vec<SocialLink>,
+    #[serde(default)]
+    certifications: BTreeMap<String, RawCertification>,
+    #[serde(default = "default_theme")]
+    theme: String,
+    items_per_page: Option<Spanned<usize>>,
+    #[serde(default = "default_featured_count")]
+    featured_count: usize,
+}
+
+fn default_theme() -> String {
+    "default".to_owned()
+}
+const DEFAULT_ITEMS_PER_PAGE: usize = 12;
+
+fn default_featured_count() -> usize {
+    8
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    code: Spanned<String>,
+    name: String,
+    locale: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCooperative {
+    name: Localized,
+    tagline: Option<Localized>,
+    legal_name: Option<String>,
+    registration: Option<String>,
+    founded: Option<u16>,
+    members: Option<u32>,
+    logo: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContact {
+    whatsapp: Option<Spanned<String>>,
+    email: Option<String>,
+    phone: Option<String>,
+    address: Option<Localized>,
+    city: Option<Localized>,
+    country: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCertification {
+    name: Localized,
+    url: Option<String>,
+}
+
+/// A link to the cooperative's page on a social network.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SocialLink {
+    pub network: String,
+    pub url: String,
+}
+
+/// The checked site configuration.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Always ends with `/`.
+    pub base_url: Url,
+    /// In the order written; the first is the default language.
+    pub languages: Vec<Language>,
+    pub currency: Currency,
+    pub cooperative: Cooperative,
+    pub contact: Contact,
+    pub social: Vec<SocialLink>,
+    pub certifications: BTreeMap<String, Certification>,
+    pub theme: String,
+    pub items_per_page: usize,
+    pub featured_count: usize,
+}
+
+impl SiteConfig {
+    pub fn default_lang(&self) -> &Lang {
+        &self.languages[0].code
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code.as_str() == code)
+    }
+}
+
+/// One language of the site.
+#[derive(Debug, Clone)]
+pub struct Language {
+    pub code: Lang,
+    pub name: String,
+    pub dir: Direction,
+    /// The locale for number formatting (`ar-MA`), the language itself by default.
+    pub locale: Lang,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cooperative {
+    pub name: Localized,
+    pub tagline: Option<Localized>,
+    pub legal_name: Option<String>,
+    pub registration: Option<String>,
+    pub founded: Option<u16>,
+    pub members: Option<u32>,
+    /// Path of the logo inside the site, `/`-separated.
+    pub logo: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Contact {
+    /// Digits only, with the country code: what `https://wa.me/` wants.
+    pub whatsapp: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<Localized>,
+    pub city: Option<Localized>,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Certification {
+    pub name: Localized,
+    pub url: Option<String>,
+}
+
+/// Checks a site address (from `souk.yaml` or `--base-url`) and makes its path end with `/`.
+pub fn parse_base_url(text: &str) -> Result<Url, Diagnostic> {
+    match Url::parse(text.trim()) {
+        Ok(mut url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
+            if !url.path().ends_with('/') {
+                let path = format!("{}/", url.path());
+                url.set_path(&path);
+            }
+            url.set_query(None);
+            url.set_fragment(None);
+            Ok(url)
+        }
+        _ => Err(Diagnostic::error(CONFIG_FILE, format!("`base_url` `{}` is not a web address", text))
+            .hint("write the full address the shop is published at, e.g. `https://my-coop.ma/` or `https://user.github.io/repo/`")),
+    }
+}
+
+/// Reads and checks `SITE/souk.yaml`, reporting every problem found.
+pub fn load(site: &Path) -> Result<SiteConfig, Diagnostics> {
+    let file = PathBuf::from(CONFIG_FILE);
+    let text = crate::fs::read_text(site, &site.join(CONFIG_FILE)).map_err(|d| {
+        d.hint(format!(
+            "run souk in the folder of a site, or name it: `souk build path/to/site`; a site has a `{CONFIG_FILE}` file"
+        ))
+    })?;
+    let raw: RawConfig = crate::yaml::parse(&file, &text, 0)?;
+    resolve(raw, &file, site)
+}
+
+fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagnostics> {
+    // Destructured whole: a new key in the file must be decided on here.
+    let RawConfig {
+        base_url,
+        languages: raw_languages,
+        currency,
+        cooperative,
+        contact,
+        social,
+        certifications,
+        theme,
+        items_per_page,
+        featured_count,
+    } = raw;
+    let mut problems = Diagnostics::new();
+    let error = |spanned_at: Option<Position>, message: String| {
+        Diagnostic::error(file, message).at(spanned_at)
+    };
+
+    let base_url = match parse_base_url(&base_url.value) {
+        Ok(url) => Some(url),
+        Err(problem) => {
+            problems.push(problem.at(position(&base_url)));
+            None
+        }
+    };
+
+    let mut languages = Vec::new();
+    if raw_languages.value.is_empty() {
+        problems.push(
+            error(position(&raw_languages), "`languages` is empty".to_owned())
+                .hint("list at least one language, e.g. `- { code: fr, name: Français }`"),
+        );
+    }
+    for raw_language in raw_languages.value {
+        let RawLanguage { code, name, locale } = raw_language;
+        let Some(lang) = Lang::parse(code.value.trim()) else {
+            problems.push(
+                error(
+                    position(&code),
+                    format!("`{}` is not a language code", code.value),
+                )
+                .hint("use a BCP 47 code such as `fr`, `ar`, `en`, `zgh` or `es`"),
+            );
+            continue;
+        };
+        if languages.iter().any(|l: &Language| l.code == lang) {
+            problems.push(error(
+                position(&code),
+                format!("the language `{lang}` is listed twice"),
+            ));
+            continue;
+        }
+        let locale = match locale {
+            None => lang.clone(),
+            Some(locale) => match Lang::parse(locale.value.trim()) {
+                Some(locale) => locale,
+                None => {
+                    problems.push(
+                        error(
+                            position(&locale),
+                            format!("`{}` is not a locale", locale.value),
+                        )
+                        .hint("use a BCP 47 locale such as `ar-MA` or `fr-MA`"),
+                    );
+                    lang.clone()
+                }
+            },
+        };
+        languages.push(Language {
+            dir: lang.direction(),
+            code: lang,
+            name,
+            locale,
+        });
+    }
+    let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
+
+    let currency_value = currency.value.trim().to_ascii_uppercase();
+    let currency = match Currency::from_code(&currency_value) {
+        Some(currency) => Some(currency),
+        None => {
+            problems.push(
+                error(
+                    position(&currency),
+                    format!("`{}` is not an ISO 4217 currency code", currency.value),
+                )
+                .hint("write the three-letter code, e.g. `MAD` for the Moroccan dirham or `EUR`"),
+            );
+            None
+        }
+    };
+
+    let mut check_localized = |what: &str, text: &Localized| {
+        for code in text.codes() {
+            if !codes.contains(&code) {
+                let hint = match did_you_mean(code, codes.iter().copied()) {
+                    Some(close) => format!(
+                        "did you mean `{close}`? The site's languages are {}",
+                        codes.join(", ")
+                    ),
+                    None => format!(
+                        "the site's languages are {}; add it to `languages` or remove the translation",
+                        codes.join(", ")
+                    ),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "{what} has a text for `{code}`, which is not a language of the site"
+                        ),
+                    )
+                    .hint(hint),
+                );
+            }
+        }
+    };
+    let RawCooperative {
+        name,
+        tagline,
+        legal_name,
+        registration,
+        founded,
+        members,
+        logo,
+    } = cooperative;
+    check_localized("`cooperative.name`", &name);
+    if let Some(tagline) = &tagline {
+        check_localized("`cooperative.tagline`", tagline);
+    }
+    let RawContact {
+        whatsapp,
+        email,
+        phone,
+        address,
+        city,
+        country,
+    } = contact;
+    if let Some(address) = &address {
+        check_localized("`contact.address`", address);
+    }
+    if let Some(city) = &city {
+        check_localized("`contact.city`", city);
+    }
+    let certifications = certifications
+        .into_iter()
+        .map(|(id, RawCertification { name, url })| {
+            check_localized(&format!("certification `{id}`"), &name);
+            (id, Certification { name, url })
+        })
+        .collect();
+
+    let logo = logo.and_then(|logo| {
+        let relative = logo.value.trim().trim_start_matches("./").to_owned();
+        if crate::source::confined(&relative) && site.join(&relative).is_file() {
+            Some(relative)
+        } else {
+            problems.push(
+                error(
+                    position(&logo),
+                    format!("the logo `{}` is not a file in the site", logo.value),
+                )
+                .hint(
+                    "put the logo in the site folder, e.g. `static/logo.svg`, and write that path",
+                ),
+            );
+            None
+        }
+    });
+
+    let whatsapp = whatsapp.and_then(|number| {
+        let digits: String = number.value.chars().filter(char::is_ascii_digit).collect();
+        let well_formed = number
+            .value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+        if well_formed && (8..=15).contains(&digits.len()) {
+            Some(digits)
+        } else {
+            problems.push(
+                error(position(&number), format!("`contact.whatsapp` `{}` is not a phone number", number.value))
+                    .hint("write it in international format with the country code, e.g. \"+212600000000\""),
+            );
+            None
+        }
+    });
+
+    let items_per_page = match items_per_page {
+        None => DEFAULT_ITEMS_PER_PAGE,
+        Some(n) if n.value == 0 => {
+            problems.push(error(
+                position(&n),
+                "`items_per_page` must be at least 1".to_owned(),
+            ));
+            DEFAULT_ITEMS_PER_PAGE
+        }
+        Some(n) => n.value,
+    };
+
+    match (base_url, currency, problems.has_errors()) {
+        (Some(base_url), Some(currency), false) if !languages.is_empty() => Ok(SiteConfig {
+            base_url,
+            languages,
+            currency,
+            cooperative: Cooperative {
+                name,
+                tagline,
+                legal_name,
+                registration,
+                founded,
+                members,
+                logo,
+            },
+            contact: Contact {
+                whatsapp,
+                email,
+                phone,
+                address,
+                city,
+                country,
+            },
+            social,
+            certifications,
+            theme,
+            items_per_page,
+            featured_count,
+        }),
+        _ => Err(problems),
+    }
+}

@@ -1,0 +1,181 @@
+//! Markdown to HTML: tables, smart punctuation, heading anchors, and nothing a visitor could be
+//! attacked with (raw HTML is shown as text, links only to web, mail and phone addresses).
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// Renders `markdown` to HTML. Headings move one level down (a `#` becomes `<h2>`) because the
+/// page's own title is the `<h1>`, and each gets an `id` for links to it.
+pub fn render(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH;
+    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let anchors = heading_anchors(&events);
+    let mut anchors = anchors.into_iter();
+    let events = events.into_iter().map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => {
+            let id = id.or_else(|| anchors.next().flatten().map(CowStr::from));
+            Event::Start(Tag::Heading {
+                level: demote(level),
+                id,
+                classes,
+                attrs,
+            })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+        // Raw HTML is shown as the text it is, never interpreted.
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = if safe_link(&dest_url) {
+                dest_url
+            } else {
+                CowStr::from("#")
+            };
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = if safe_link(&dest_url) {
+                dest_url
+            } else {
+                CowStr::from("")
+            };
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        other => other,
+    });
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+    }
+}
+
+/// One anchor per heading without an explicit `{#id}`, in order, unique within the document.
+fn heading_anchors(events: &[Event]) -> Vec<Option<String>> {
+    let mut used: HashSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut anchors = Vec::new();
+    let mut current: Option<String> = None;
+    for event in events {
+        match event {
+            Event::Start(Tag::Heading { id: None, .. }) => current = Some(String::new()),
+            Event::Start(Tag::Heading { id: Some(_), .. }) => anchors.push(None),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(heading) = current.as_mut() {
+                    heading.push_str(text);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(text) = current.take() {
+                    let base = anchor_of(&text);
+                    let mut anchor = base.clone();
+                    let mut n = 1;
+                    while !used.insert(anchor.clone()) {
+                        n += 1;
+                        anchor = format!("{base}-{n}");
+                    }
+                    anchors.push(Some(anchor));
+                }
+            }
+            _ => {}
+        }
+    }
+    anchors
+}
+
+/// An anchor from heading text: letters and digits of any script, lowercased, words joined by `-`.
+pub fn anchor_of(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        "section".to_owned()
+    } else {
+        words.join("-")
+    }
+}
+
+/// Links may go to the web, to a mail or phone address, or within the site; never run code.
+pub fn safe_link(url: &str) -> bool {
+    let url = url.trim();
+    match url.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(
+                scheme.to_ascii_lowercase().as_str(),
+                "http" | "https" | "mailto" | "tel"
+            )
+        }
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_anchors_one_level_down() {
+        assert_eq!(
+            render("# Utilisation\n\n## Utilisation\n\n## زيت أركان"),
+            "<h2 id=\"utilisation\">Utilisation</h2>\n<h3 id=\"utilisation-2\">Utilisation</h3>\n<h3 id=\"زيت-أركان\">زيت أركان</h3>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_and_script_links_are_neutralised() {
+        assert_eq!(
+            render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](https://a.ma/)"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;\n<p><a href=\"#\">x</a> <a href=\"https://a.ma/\">y</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn tables_and_smart_punctuation() {
+        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n\"Bio\" -- l'huile");
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("“Bio” – l’huile"), "{html}");
+    }
+}

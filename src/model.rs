@@ -1,0 +1,922 @@
+//! The resolved catalogue: every reference checked, every price exact, every page's URL path
+//! decided. Built once from [`crate::source::Source`] and never changed afterwards.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde_saphyr::Spanned;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::lang::Localized;
+use crate::money::{DecimalText, Minor, parse_price};
+use crate::source::{
+    self, Availability, Bundle, CategoryFront, Doc, HomeFront, Menu, PageFront, ProducerFront,
+    ProductFront, RawImage, RawProduct, Source, position,
+};
+
+/// Values by language index, in the order of [`SiteConfig::languages`]; `None` where a thing is
+/// not published in that language.
+pub type PerLang<T> = Vec<Option<T>>;
+
+/// The whole shop, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    /// The site folder.
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    /// Sorted by id.
+    pub products: Vec<Product>,
+    /// Sorted by `order`, then id.
+    pub categories: Vec<Category>,
+    /// Sorted by id.
+    pub producers: Vec<Producer>,
+    /// Sorted by `order`, then id.
+    pub pages: Vec<Page>,
+    pub home: PerLang<Text>,
+    /// Every photo the site uses, once each, in first-use order.
+    pub images: Vec<SourceImage>,
+    /// Files under `static/`, `/`-separated.
+    pub static_files: Vec<String>,
+}
+
+/// The translated texts of a thing in one language, and where its page lives.
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// Name (products, categories, producers) or title (pages, home).
+    pub title: String,
+    /// Summary (products, categories, pages, home) or role (producers).
+    pub summary: Option<String>,
+    /// Markdown.
+    pub body: String,
+    /// The Markdown file, relative to the site.
+    pub file: PathBuf,
+    /// The page's path below the site root, `/`-separated, ending in `/` (empty for the
+    /// default language's home).
+    pub path: String,
+    /// False when this text is the default language's, shown because the translation is missing.
+    pub translated: bool,
+}
+
+#[derive(Debug)]
+pub struct Product {
+    pub id: String,
+    pub dir: PathBuf,
+    pub sku: String,
+    /// Index into [`Site::categories`].
+    pub category: usize,
+    /// The price shown: the product's own, or the lowest variant's when it has none.
+    pub price: Minor,
+    /// True when `price` is the lowest of several variant prices.
+    pub price_from: bool,
+    pub compare_at: Option<Minor>,
+    pub availability: Availability,
+    pub stock: Option<u32>,
+    pub featured: bool,
+    pub date: Option<String>,
+    pub weight_grams: Option<u32>,
+    pub origin: Option<Localized>,
+    pub tags: Vec<String>,
+    /// Ids into [`SiteConfig::certifications`].
+    pub certifications: Vec<String>,
+    /// Indexes into [`Site::producers`].
+    pub producers: Vec<usize>,
+    pub images: Vec<ImageRef>,
+    pub variants: Vec<Variant>,
+    pub texts: PerLang<Text>,
+}
+
+#[derive(Debug)]
+pub struct Variant {
+    pub sku: String,
+    pub label: Localized,
+    pub price: Minor,
+    pub compare_at: Option<Minor>,
+    pub availability: Availability,
+    pub stock: Option<u32>,
+    pub weight_grams: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct Category {
+    pub id: String,
+    pub order: i32,
+    pub image: Option<ImageRef>,
+    pub texts: PerLang<Text>,
+    /// Indexes into [`Site::products`], in product order.
+    pub products: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Producer {
+    pub id: String,
+    pub photo: Option<ImageRef>,
+    pub village: Option<Localized>,
+    pub member_since: Option<u16>,
+    pub texts: PerLang<Text>,
+    /// Indexes into [`Site::products`].
+    pub products: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub id: String,
+    pub menu: Menu,
+    pub order: i32,
+    pub texts: PerLang<Text>,
+}
+
+/// A use of a photo, with its description.
+#[derive(Debug, Clone)]
+pub struct ImageRef {
+    /// Index into [`Site::images`].
+    pub image: usize,
+    pub alt: Option<Localized>,
+}
+
+/// A photo file of the site.
+#[derive(Debug, Clone)]
+pub struct SourceImage {
+    /// Relative to the site, for messages.
+    pub file: PathBuf,
+    /// Absolute, for reading.
+    pub path: PathBuf,
+}
+
+/// URL path segments souk uses; free pages may not take them as slugs.
+pub const PRODUCTS_SEGMENT: &str = "products";
+pub const CATEGORIES_SEGMENT: &str = "categories";
+pub const PRODUCERS_SEGMENT: &str = "producers";
+pub const PAGE_SEGMENT: &str = "page";
+pub const IMAGES_SEGMENT: &str = "images";
+
+/// Builds the [`Site`], reporting every broken reference at once. Warnings (such as a missing
+/// translation) come back with the site.
+pub fn resolve(
+    root: &Path,
+    config: SiteConfig,
+    source: Source,
+) -> Result<(Site, Diagnostics), Diagnostics> {
+    let mut r = Resolver {
+        root,
+        config: &config,
+        problems: Diagnostics::new(),
+        images: Vec::new(),
+        image_index: HashMap::new(),
+    };
+    let Source {
+        products: raw_products,
+        categories: raw_categories,
+        producers: raw_producers,
+        pages: raw_pages,
+        home: raw_home,
+        static_files,
+    } = source;
+
+    let mut categories: Vec<Category> = raw_categories
+        .into_iter()
+        .map(|bundle| {
+            let image = bundle
+                .data
+                .image
+                .as_ref()
+                .and_then(|img| r.image(&bundle.dir, &bundle.data_file, img));
+            let texts = r.texts(&bundle, CATEGORIES_SEGMENT, true, |f: &CategoryFront| {
+                (f.name.clone(), f.summary.clone(), f.slug.as_ref())
+            });
+            Category {
+                order: bundle.data.order.unwrap_or(0),
+                id: bundle.id,
+                image,
+                texts,
+                products: Vec::new(),
+            }
+        })
+        .collect();
+    categories.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+
+    let mut producers: Vec<Producer> = raw_producers
+        .into_iter()
+        .map(|bundle| {
+            let photo = bundle
+                .data
+                .photo
+                .as_ref()
+                .and_then(|img| r.image(&bundle.dir, &bundle.data_file, img));
+            let texts = r.texts(&bundle, PRODUCERS_SEGMENT, true, |f: &ProducerFront| {
+                (f.name.clone(), f.role.clone(), f.slug.as_ref())
+            });
+            Producer {
+                id: bundle.id,
+                photo,
+                village: bundle.data.village,
+                member_since: bundle.data.member_since,
+                texts,
+                products: Vec::new(),
+            }
+        })
+        .collect();
+
+    let mut pages: Vec<Page> = raw_pages
+        .into_iter()
+        .map(|bundle| {
+            let texts = r.texts(&bundle, "", false, |f: &PageFront| {
+                (f.title.clone(), f.summary.clone(), f.slug.as_ref())
+            });
+            Page {
+                id: bundle.id,
+                menu: bundle.data.menu,
+                order: bundle.data.order.unwrap_or(0),
+                texts,
+            }
+        })
+        .collect();
+    pages.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    r.check_page_slugs(&pages, &static_files);
+
+    let category_ids: HashMap<&str, usize> = categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let producer_ids: HashMap<&str, usize> = producers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let products: Vec<Product> = raw_products
+        .into_iter()
+        .filter_map(|bundle| r.product(bundle, &category_ids, &producer_ids))
+        .collect();
+    r.check_unique_skus(&products);
+    r.check_unique_paths(
+        &products
+            .iter()
+            .map(|p| (&p.texts, &p.id))
+            .collect::<Vec<_>>(),
+        "product",
+    );
+    r.check_unique_paths(
+        &categories
+            .iter()
+            .map(|c| (&c.texts, &c.id))
+            .collect::<Vec<_>>(),
+        "category",
+    );
+    r.check_unique_paths(
+        &producers
+            .iter()
+            .map(|p| (&p.texts, &p.id))
+            .collect::<Vec<_>>(),
+        "producer",
+    );
+    r.check_unique_paths(
+        &pages.iter().map(|p| (&p.texts, &p.id)).collect::<Vec<_>>(),
+        "page",
+    );
+
+    for (index, product) in products.iter().enumerate() {
+        categories[product.category].products.push(index);
+        for &producer in &product.producers {
+            producers[producer].products.push(index);
+        }
+    }
+
+    let home = r.home(raw_home);
+
+    let Resolver {
+        problems, images, ..
+    } = r;
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let site = Site {
+        root: root.to_path_buf(),
+        config,
+        products,
+        categories,
+        producers,
+        pages,
+        home,
+        images,
+        static_files,
+    };
+    Ok((site, problems))
+}
+
+struct Resolver<'a> {
+    root: &'a Path,
+    config: &'a SiteConfig,
+    problems: Diagnostics,
+    images: Vec<SourceImage>,
+    image_index: HashMap<PathBuf, usize>,
+}
+
+impl Resolver<'_> {
+    /// The prefix of every path in language `index`: empty for the default language.
+    fn lang_prefix(&self, index: usize) -> String {
+        if index == 0 {
+            String::new()
+        } else {
+            format!("{}/", self.config.languages[index].code)
+        }
+    }
+
+    /// Resolves the per-language documents of a bundle into texts with their page paths.
+    ///
+    /// With `fallback`, a missing translation shows the default language's text (categories and
+    /// producers, which navigation needs in every language); otherwise the thing is not
+    /// published in that language. Either way the build says so once per bundle.
+    fn texts<D, F>(
+        &mut self,
+        bundle: &Bundle<D, F>,
+        segment: &str,
+        fallback: bool,
+        fields: impl Fn(&F) -> (String, Option<String>, Option<&Spanned<String>>),
+    ) -> PerLang<Text> {
+        let mut texts: PerLang<Text> = Vec::with_capacity(bundle.docs.len());
+        let mut missing = Vec::new();
+        for (index, doc) in bundle.docs.iter().enumerate() {
+            let Some(doc) = doc else {
+                missing.push(self.config.languages[index].code.as_str());
+                texts.push(None);
+                continue;
+            };
+            let (title, summary, slug) = fields(&doc.front);
+            let slug = self.slug(doc, slug, &bundle.id);
+            let prefix = self.lang_prefix(index);
+            let path = if segment.is_empty() {
+                format!("{prefix}{slug}/")
+            } else {
+                format!("{prefix}{segment}/{slug}/")
+            };
+            texts.push(Some(Text {
+                title,
+                summary,
+                body: doc.body.clone(),
+                file: doc.file.clone(),
+                path,
+                translated: true,
+            }));
+        }
+        if missing.is_empty() {
+            return texts;
+        }
+        let files: Vec<String> = missing.iter().map(|c| format!("{c}.md")).collect();
+        match (&texts[0], fallback) {
+            (Some(default), true) => {
+                let default = default.clone();
+                self.problems.push(
+                    Diagnostic::warning(
+                        &bundle.dir,
+                        format!(
+                            "no translation in {}: the {} text is shown there",
+                            missing.join(", "),
+                            self.config.languages[0].name
+                        ),
+                    )
+                    .hint(format!("add {}", files.join(", "))),
+                );
+                for (index, text) in texts.iter_mut().enumerate() {
+                    if text.is_none() {
+                        let slug = default
+                            .path
+                            .trim_end_matches('/')
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or(&bundle.id)
+                            .to_owned();
+                        *text = Some(Text {
+                            path: format!("{}{segment}/{slug}/", self.lang_prefix(index)),
+                            translated: false,
+                            ..default.clone()
+                        });
+                    }
+                }
+            }
+            (None, true) => self.problems.push(
+                Diagnostic::error(
+                    &bundle.dir,
+                    format!("this folder has no `{}.md`", self.config.languages[0].code),
+                )
+                .hint(format!(
+                    "add `{}.md` with the {} text; it is shown where a translation is missing",
+                    self.config.languages[0].code, self.config.languages[0].name
+                )),
+            ),
+            (_, false) if texts.iter().all(Option::is_none) => self.problems.push(
+                Diagnostic::warning(&bundle.dir, "no language file, so this is not published")
+                    .hint(format!("add {}", files.join(", "))),
+            ),
+            (_, false) => self.problems.push(
+                Diagnostic::warning(
+                    &bundle.dir,
+                    format!("not published in {}: no translation", missing.join(", ")),
+                )
+                .hint(format!("add {}", files.join(", "))),
+            ),
+        }
+        texts
+    }
+
+    /// The URL slug of a document: its front matter's `slug`, else the folder id.
+    fn slug<F>(&mut self, doc: &Doc<F>, slug: Option<&Spanned<String>>, id: &str) -> String {
+        let Some(slug) = slug else {
+            return id.to_owned();
+        };
+        let value = slug.value.trim();
+        if valid_slug(value) {
+            value.to_owned()
+        } else {
+            self.problems.push(
+                Diagnostic::error(&doc.file, format!("the slug `{}` cannot be used in a web address", slug.value))
+                    .at(position(slug).map(|mut p| {
+                        p.line += 1;
+                        p
+                    }))
+                    .hint("use letters (any script), digits and `-` only, e.g. `huile-argan` or `زيت-أركان`"),
+            );
+            id.to_owned()
+        }
+    }
+
+    /// Registers a photo of the bundle in `dir`, checking that it is a file inside the bundle.
+    /// `yaml` is the file that names it, for messages.
+    fn image(&mut self, dir: &Path, yaml: &Path, raw: &RawImage) -> Option<ImageRef> {
+        let file_name = raw.file.value.trim();
+        if !source::confined(file_name) {
+            self.problems.push(
+                Diagnostic::error(yaml, format!("the image `{file_name}` is outside this folder"))
+                    .at(position(&raw.file))
+                    .hint("put the photo in the same folder as this file and write only its name, e.g. `photo.jpg`"),
+            );
+            return None;
+        }
+        let file = dir.join(file_name);
+        let path = self.root.join(&file);
+        let inside = path
+            .canonicalize()
+            .ok()
+            .zip(self.root.join(dir).canonicalize().ok())
+            .is_some_and(|(real, bundle)| real.starts_with(bundle) && real.is_file());
+        if !inside {
+            let hint = if path.exists() {
+                "a link may point outside the site: copy the photo itself into this folder"
+                    .to_owned()
+            } else {
+                let present = list_files(&self.root.join(dir));
+                match did_you_mean(file_name, present.iter().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("copy the photo into `{}` or fix the name", dir.display()),
+                }
+            };
+            self.problems.push(
+                Diagnostic::error(yaml, format!("the image `{file_name}` does not exist"))
+                    .at(position(&raw.file))
+                    .hint(hint),
+            );
+            return None;
+        }
+        let next = self.images.len();
+        let index = *self.image_index.entry(file.clone()).or_insert(next);
+        if index == next {
+            self.images.push(SourceImage { file, path });
+        }
+        Some(ImageRef {
+            image: index,
+            alt: raw.alt.clone(),
+        })
+    }
+
+    fn price(&mut self, file: &Path, key: &str, text: &Spanned<DecimalText>) -> Option<Minor> {
+        let decimals = self.config.currency.decimals();
+        match parse_price(&text.value.0, decimals) {
+            Ok(minor) => Some(minor),
+            Err(why) => {
+                let example = if decimals == 0 {
+                    "\"120\"".to_owned()
+                } else {
+                    format!("\"120.{}\"", "0".repeat(decimals as usize))
+                };
+                self.problems.push(
+                    Diagnostic::error(file, format!("`{key}` `{}` {why}", text.value.0))
+                        .at(position(text))
+                        .hint(format!(
+                            "write the price in {} as a number like {example}",
+                            self.config.currency.code()
+                        )),
+                );
+                None
+            }
+        }
+    }
+
+    fn product(
+        &mut self,
+        bundle: Bundle<RawProduct, ProductFront>,
+        category_ids: &HashMap<&str, usize>,
+        producer_ids: &HashMap<&str, usize>,
+    ) -> Option<Product> {
+        let texts = self.texts(&bundle, PRODUCTS_SEGMENT, false, |f: &ProductFront| {
+            (f.name.clone(), f.summary.clone(), f.slug.as_ref())
+        });
+        let Bundle {
+            id,
+            dir,
+            data_file: file,
+            data,
+            ..
+        } = bundle;
+        let RawProduct {
+            sku,
+            category,
+            price,
+            compare_at_price,
+            stock,
+            availability,
+            featured,
+            date,
+            weight_grams,
+            origin,
+            tags,
+            certifications,
+            producers,
+            images,
+            variants: raw_variants,
+        } = data;
+        let errors_before = self.problems.error_count();
+
+        let category_index = self
+            .reference(
+                &file,
+                "category",
+                &category,
+                category_ids.keys().copied(),
+                categories_hint(),
+            )
+            .and_then(|c| category_ids.get(c).copied());
+        let mut producer_indexes = Vec::new();
+        for producer in &producers {
+            if let Some(p) = self.reference(
+                &file,
+                "producer",
+                producer,
+                producer_ids.keys().copied(),
+                "add a folder for her or him in `producers/`, or fix the id".to_owned(),
+            ) {
+                producer_indexes.push(producer_ids[p]);
+            }
+        }
+        let certification_ids: Vec<&str> = self
+            .config
+            .certifications
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut certification_list = Vec::new();
+        for certification in &certifications {
+            if self
+                .reference(
+                    &file,
+                    "certification",
+                    certification,
+                    certification_ids.iter().copied(),
+                    "declare it under `certifications:` in souk.yaml, or fix the id".to_owned(),
+                )
+                .is_some()
+            {
+                certification_list.push(certification.value.trim().to_owned());
+            }
+        }
+
+        if let Some(date) = &date
+            && !valid_date(date.value.trim())
+        {
+            self.problems.push(
+                Diagnostic::error(&file, format!("`date` `{}` is not a date", date.value))
+                    .at(position(date))
+                    .hint("write it as year-month-day, e.g. `2025-03-14`"),
+            );
+        }
+
+        let own_price = price.as_ref().and_then(|p| self.price(&file, "price", p));
+        let own_compare = compare_at_price
+            .as_ref()
+            .and_then(|p| self.price(&file, "compare_at_price", p));
+        if let (Some(p), Some(c), Some(raw)) = (own_price, own_compare, &compare_at_price)
+            && c <= p
+        {
+            self.problems.push(
+                Diagnostic::error(&file, "`compare_at_price` is not above `price`")
+                    .at(position(raw))
+                    .hint("`compare_at_price` is the price before a sale: make it higher than `price`, or remove it"),
+            );
+        }
+
+        let mut variants = Vec::new();
+        for raw in raw_variants {
+            let price = self.price(&file, "price", &raw.price);
+            let compare_at = raw
+                .compare_at_price
+                .as_ref()
+                .and_then(|p| self.price(&file, "compare_at_price", p));
+            if let (Some(p), Some(c), Some(at)) = (price, compare_at, &raw.compare_at_price)
+                && c <= p
+            {
+                self.problems.push(
+                    Diagnostic::error(
+                        &file,
+                        "`compare_at_price` is not above the variant's `price`",
+                    )
+                    .at(position(at))
+                    .hint("make it higher than `price`, or remove it"),
+                );
+            }
+            for code in raw.label.codes() {
+                if self.config.language(code).is_none() {
+                    self.problems.push(Diagnostic::error(&file, format!("a variant label has a text for `{code}`, which is not a language of the site")).at(position(&raw.sku)));
+                }
+            }
+            variants.push(Variant {
+                sku: raw.sku.value.trim().to_owned(),
+                label: raw.label,
+                price: price.unwrap_or(Minor(0)),
+                compare_at,
+                availability: availability_of(raw.availability, raw.stock),
+                stock: raw.stock,
+                weight_grams: raw.weight_grams,
+            });
+        }
+
+        let (shown_price, price_from) = match (own_price, variants.iter().map(|v| v.price).min()) {
+            (Some(price), _) => (Some(price), false),
+            (None, Some(lowest)) => (Some(lowest), variants.iter().any(|v| v.price != lowest)),
+            (None, None) => {
+                if price.is_none() {
+                    self.problems.push(
+                        Diagnostic::error(&file, "this product has no `price`")
+                            .hint(format!("add a line like `price: \"120.00\"` (in {}), or list `variants` with their prices", self.config.currency.code())),
+                    );
+                }
+                (None, false)
+            }
+        };
+        let availability = if variants.is_empty() {
+            availability_of(availability, stock)
+        } else {
+            availability.unwrap_or_else(|| {
+                [Availability::InStock, Availability::Preorder]
+                    .into_iter()
+                    .find(|a| variants.iter().any(|v| v.availability == *a))
+                    .unwrap_or(Availability::OutOfStock)
+            })
+        };
+        let compare_at = own_compare.or_else(|| {
+            variants
+                .iter()
+                .find(|v| Some(v.price) == shown_price)
+                .and_then(|v| v.compare_at)
+        });
+
+        if images.is_empty() {
+            self.problems.push(
+                Diagnostic::warning(&file, "this product has no photo")
+                    .hint("add `images:` with at least one `- file: photo.jpg`: shoppers rarely buy what they cannot see"),
+            );
+        }
+        let image_refs: Vec<ImageRef> = images
+            .iter()
+            .filter_map(|img| self.image(&dir, &file, img))
+            .collect();
+
+        if self.problems.error_count() > errors_before {
+            return None;
+        }
+        Some(Product {
+            id,
+            dir,
+            sku: sku.value.trim().to_owned(),
+            category: category_index?,
+            price: shown_price?,
+            price_from,
+            compare_at,
+            availability,
+            stock,
+            featured,
+            date: date.map(|d| d.value.trim().to_owned()),
+            weight_grams,
+            origin,
+            tags,
+            certifications: certification_list,
+            producers: producer_indexes,
+            images: image_refs,
+            variants,
+            texts,
+        })
+    }
+
+    /// Checks that `reference` names one of `known`, with a "did you mean" when it does not.
+    fn reference<'k>(
+        &mut self,
+        file: &Path,
+        what: &str,
+        reference: &Spanned<String>,
+        known: impl Iterator<Item = &'k str> + Clone,
+        fix: String,
+    ) -> Option<&'k str> {
+        let wanted = reference.value.trim();
+        if let Some(found) = known.clone().find(|k| *k == wanted) {
+            return Some(found);
+        }
+        let hint = match did_you_mean(wanted, known) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => fix,
+        };
+        self.problems.push(
+            Diagnostic::error(file, format!("there is no {what} `{wanted}`"))
+                .at(position(reference))
+                .hint(hint),
+        );
+        None
+    }
+
+    fn check_unique_skus(&mut self, products: &[Product]) {
+        let mut seen: HashMap<&str, &Path> = HashMap::new();
+        for product in products {
+            let skus = std::iter::once(product.sku.as_str())
+                .chain(product.variants.iter().map(|v| v.sku.as_str()));
+            let mut own = HashSet::new();
+            for sku in skus {
+                if !own.insert(sku) {
+                    continue;
+                }
+                if let Some(first) = seen.insert(sku, &product.dir) {
+                    self.problems.push(
+                        Diagnostic::error(
+                            product.dir.join("product.yaml"),
+                            format!("the SKU `{sku}` is also used by `{}`", first.display()),
+                        )
+                        .hint("give every product and variant its own SKU"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_unique_paths(&mut self, items: &[(&PerLang<Text>, &String)], what: &str) {
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for (texts, id) in items {
+            for text in texts.iter().flatten().filter(|t| t.translated) {
+                if let Some(other) = seen.insert(text.path.as_str(), id.as_str()) {
+                    self.problems.push(
+                        Diagnostic::error(
+                            &text.file,
+                            format!(
+                                "the {what} `{other}` already has the address `/{}`",
+                                text.path
+                            ),
+                        )
+                        .hint("give one of them another `slug` in its front matter"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Free pages live at the top level, beside souk's own folders and the static files.
+    fn check_page_slugs(&mut self, pages: &[Page], static_files: &[String]) {
+        let mut reserved: HashSet<&str> = [
+            PRODUCTS_SEGMENT,
+            CATEGORIES_SEGMENT,
+            PRODUCERS_SEGMENT,
+            PAGE_SEGMENT,
+            IMAGES_SEGMENT,
+        ]
+        .into();
+        reserved.extend(self.config.languages.iter().map(|l| l.code.as_str()));
+        reserved.extend(static_files.iter().filter_map(|f| f.split('/').next()));
+        for page in pages {
+            for (index, text) in page.texts.iter().enumerate() {
+                let Some(text) = text else { continue };
+                let prefix = self.lang_prefix(index);
+                let slug = text.path[prefix.len()..].trim_end_matches('/');
+                if reserved.contains(slug) {
+                    self.problems.push(
+                        Diagnostic::error(
+                            &text.file,
+                            format!("the page address `/{}` is taken by souk itself", text.path),
+                        )
+                        .hint("set another `slug` in the front matter, e.g. `about-us`"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn home(&mut self, docs: Vec<Option<Doc<HomeFront>>>) -> PerLang<Text> {
+        let default = docs.first().and_then(Option::as_ref).map(|d| {
+            (
+                d.front.title.clone(),
+                d.front.summary.clone(),
+                d.body.clone(),
+                d.file.clone(),
+            )
+        });
+        if default.is_none() {
+            let code = self.config.languages[0].code.as_str();
+            self.problems.push(
+                Diagnostic::error(format!("{}/{code}.md", source::HOME), "the home page has no text in the default language")
+                    .hint(format!("add `home/{code}.md` with a `title`, an optional `summary` and the cooperative's story")),
+            );
+        }
+        docs.into_iter()
+            .enumerate()
+            .map(|(index, doc)| {
+                let path = self.lang_prefix(index);
+                match (doc, &default) {
+                    (Some(doc), _) => Some(Text {
+                        title: doc.front.title,
+                        summary: doc.front.summary,
+                        body: doc.body,
+                        file: doc.file,
+                        path,
+                        translated: true,
+                    }),
+                    (None, Some((title, summary, body, file))) => Some(Text {
+                        title: title.clone(),
+                        summary: summary.clone(),
+                        body: body.clone(),
+                        file: file.clone(),
+                        path,
+                        translated: false,
+                    }),
+                    (None, None) => None,
+                }
+            })
+            .collect()
+    }
+}
+
+fn categories_hint() -> String {
+    "add a folder for it in `categories/`, or fix the id".to_owned()
+}
+
+fn availability_of(explicit: Option<Availability>, stock: Option<u32>) -> Availability {
+    explicit.unwrap_or(match stock {
+        Some(0) => Availability::OutOfStock,
+        _ => Availability::InStock,
+    })
+}
+
+/// A slug is one URL segment: letters of any script, digits, `-` and `_`.
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || is_combining(c))
+        && !slug.starts_with('-')
+}
+
+/// Arabic vowel marks and other combining characters are part of words.
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036f}' | '\u{0610}'..='\u{061a}' | '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{06d6}'..='\u{06ed}' | '\u{200c}' | '\u{200d}')
+}
+
+/// `YYYY-MM-DD`, with a month and day that exist in some year.
+fn valid_date(date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    matches!(
+        (number(y, 4), number(m, 2), number(d, 2)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+fn list_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Products of the home page: featured ones first, then the rest, in product order.
+pub fn featured(site: &Site, lang: usize) -> Vec<usize> {
+    let published = |i: &usize| site.products[*i].texts[lang].is_some();
+    let (mut chosen, rest): (Vec<usize>, Vec<usize>) = (0..site.products.len())
+        .filter(published)
+        .partition(|i| site.products[*i].featured);
+    chosen.extend(rest);
+    chosen.truncate(site.config.featured_count);
+    chosen
+}

@@ -1,0 +1,1022 @@
+//! Rendering the site's pages with the theme's templates, in memory. Pure: reads nothing, writes
+//! nothing; [`crate::write`] puts the result on disk.
+//!
+//! Templates receive the view structs below, made for them (documented in docs/themes.md), never
+//! the internal model.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::format::PriceFormatter;
+use crate::images::{ImageSet, Processed};
+use crate::lang::Direction;
+use crate::markdown;
+use crate::model::{self, ImageRef, Product, Site, Text};
+use crate::source::{Availability, Menu};
+use crate::theme::Theme;
+use crate::urls::Urls;
+
+/// A file of the output, in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// The rendered pages.
+#[derive(Debug)]
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    /// HTML pages per language index.
+    pub pages_per_lang: Vec<usize>,
+}
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Product(usize),
+    Category { category: usize, page: usize },
+    AllProducts { page: usize },
+    Producer(usize),
+    Page(usize),
+    NotFound,
+}
+
+/// Renders every page of every language.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    images: &ImageSet,
+    urls: &Urls,
+) -> Result<Rendered, Diagnostics> {
+    let tera = compile(theme)?;
+    let mut problems = Diagnostics::new();
+    let mut langs = Vec::new();
+    for index in 0..site.config.languages.len() {
+        match LangContext::new(site, theme, images, urls, index) {
+            Ok(ctx) => langs.push(ctx),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+
+    let jobs: Vec<(usize, Job)> = langs
+        .iter()
+        .enumerate()
+        .flat_map(|(lang, ctx)| ctx.jobs().into_iter().map(move |job| (lang, job)))
+        .collect();
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|&(lang, job)| langs[lang].render(&tera, theme, job))
+        .collect();
+
+    let mut files = Vec::with_capacity(results.len());
+    let mut pages_per_lang = vec![0; langs.len()];
+    let mut seen_messages = HashSet::new();
+    for ((lang, _), result) in jobs.iter().zip(results) {
+        match result {
+            Ok(file) => {
+                pages_per_lang[*lang] += 1;
+                files.push(file);
+            }
+            // A broken template breaks every page that uses it: say it once.
+            Err(problem) => {
+                if seen_messages.insert(problem.to_string()) {
+                    problems.push(problem);
+                }
+            }
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(Rendered {
+        files,
+        pages_per_lang,
+    })
+}
+
+/// Compiles every template, reporting each broken one with its file, line and column.
+fn compile(theme: &Theme) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let sources = theme
+        .templates
+        .iter()
+        .map(|(name, t)| (name.as_str(), t.source.as_str()));
+    match tera.add_raw_templates(sources) {
+        Ok(()) => Ok(tera),
+        Err(error) => Err(template_error(theme, &error, None).into()),
+    }
+}
+
+/// A Tera error as a diagnostic on the template file.
+fn template_error(theme: &Theme, error: &tera::Error, page: Option<&str>) -> Diagnostic {
+    let (file, position, message) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let file = theme
+                .templates
+                .get(report.filename())
+                .map(|t| t.file.clone())
+                .unwrap_or_else(|| report.filename().into());
+            let position = (span.start_line > 0).then(|| Position {
+                line: span.start_line as u64,
+                column: span.start_col as u64 + 1,
+            });
+            (file, position, report.message().to_owned())
+        }
+        other => ("templates".into(), None, other.to_string()),
+    };
+    let message = match page {
+        Some(page) => format!("{message} (while rendering {page})"),
+        None => message,
+    };
+    Diagnostic::error(file, message)
+        .at(position)
+        .hint("fix the template; docs/themes.md lists the variables each template receives")
+}
+
+// ---- Views: what templates see. Field names are the contract in docs/themes.md. ----
+
+#[derive(Serialize)]
+struct LangView<'a> {
+    code: &'a str,
+    name: &'a str,
+    dir: Direction,
+}
+
+#[derive(Serialize)]
+struct SiteView {
+    name: String,
+    tagline: Option<String>,
+    legal_name: Option<String>,
+    registration: Option<String>,
+    founded: Option<u16>,
+    members: Option<u32>,
+    logo: Option<String>,
+    home_url: String,
+    css_url: String,
+    contact: ContactView,
+    social: Vec<crate::config::SocialLink>,
+    menu_header: Vec<LinkView>,
+    menu_footer: Vec<LinkView>,
+    categories: Vec<NamedLink>,
+    all_products_url: String,
+    credits_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ContactView {
+    whatsapp: Option<String>,
+    whatsapp_url: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    phone_url: Option<String>,
+    address: Option<String>,
+    city: Option<String>,
+    country: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LinkView {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct NamedLink {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SwitcherEntry<'a> {
+    code: &'a str,
+    name: &'a str,
+    dir: Direction,
+    url: String,
+    current: bool,
+    translated: bool,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    kind: &'a str,
+    title: String,
+    description: Option<String>,
+    url: String,
+    path: String,
+}
+
+#[derive(Serialize, Clone)]
+struct ImageView {
+    src: String,
+    srcset: String,
+    width: u32,
+    height: u32,
+    alt: String,
+    color: String,
+}
+
+#[derive(Serialize)]
+struct CardView {
+    name: String,
+    url: String,
+    summary: Option<String>,
+    price: String,
+    from: bool,
+    compare_at: Option<String>,
+    on_sale: bool,
+    in_stock: bool,
+    availability: Availability,
+    image: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+struct PaginationView {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct ProducerCard {
+    name: String,
+    role: Option<String>,
+    url: String,
+    photo: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+struct ProductView {
+    id: String,
+    name: String,
+    summary: Option<String>,
+    description_html: String,
+    sku: String,
+    price: String,
+    from: bool,
+    compare_at: Option<String>,
+    on_sale: bool,
+    availability: Availability,
+    in_stock: bool,
+    images: Vec<ImageView>,
+    variants: Vec<VariantView>,
+    category: NamedLink,
+    origin: Option<String>,
+    weight_grams: Option<u32>,
+    certifications: Vec<CertificationView>,
+    producers: Vec<ProducerCard>,
+    tags: Vec<String>,
+    order_url: Option<String>,
+    order_email_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct VariantView {
+    label: String,
+    sku: String,
+    price: String,
+    compare_at: Option<String>,
+    on_sale: bool,
+    availability: Availability,
+    in_stock: bool,
+}
+
+#[derive(Serialize)]
+struct CertificationView {
+    name: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CategoryView {
+    name: String,
+    description_html: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct CategorySummary {
+    name: String,
+    url: String,
+    summary: Option<String>,
+    count: usize,
+    image: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+struct HomeView {
+    title: String,
+    summary: Option<String>,
+    story_html: String,
+}
+
+#[derive(Serialize)]
+struct ProducerView {
+    name: String,
+    role: Option<String>,
+    village: Option<String>,
+    member_since: Option<u16>,
+    story_html: String,
+    photo: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+struct ContentView {
+    title: String,
+    body_html: String,
+}
+
+/// Everything shared by the pages of one language, built once.
+struct LangContext<'a> {
+    site: &'a Site,
+    images: &'a ImageSet,
+    urls: &'a Urls,
+    index: usize,
+    strings: &'a BTreeMap<String, String>,
+    prices: PriceFormatter,
+    /// `lang`, `t` and `site`, converted to template values once.
+    globals: [(&'static str, Value); 3],
+    /// The cooperative's name in this language.
+    coop: String,
+}
+
+impl<'a> LangContext<'a> {
+    fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        images: &'a ImageSet,
+        urls: &'a Urls,
+        index: usize,
+    ) -> Result<Self, Diagnostic> {
+        let config = &site.config;
+        let language = &config.languages[index];
+        let default = config.default_lang();
+        let strings = &theme.strings[index];
+        let code = config.currency.code();
+        let pattern = strings
+            .get("price_pattern")
+            .map(String::as_str)
+            .unwrap_or("{amount} {currency}");
+        let symbol = strings
+            .get(&format!("currency_{code}"))
+            .map(String::as_str)
+            .unwrap_or(code);
+        let prices =
+            PriceFormatter::new(language.locale.as_str(), config.currency, pattern, symbol)
+                .ok_or_else(|| {
+                    Diagnostic::error(
+                        crate::config::CONFIG_FILE,
+                        format!(
+                            "no number conventions are known for the locale `{}`",
+                            language.locale
+                        ),
+                    )
+                    .hint("set `locale` of this language to one such as `fr`, `ar-MA` or `en`")
+                })?;
+        let lang = &language.code;
+        let text = |t: &crate::lang::Localized| t.get(lang, default).to_owned();
+        let coop = text(&config.cooperative.name);
+        let contact = &config.contact;
+        let menu = |which: Menu| -> Vec<LinkView> {
+            site.pages
+                .iter()
+                .filter(|p| p.menu == which)
+                .filter_map(|p| p.texts[index].as_ref())
+                .map(|t| LinkView {
+                    title: t.title.clone(),
+                    url: urls.href(&t.path),
+                })
+                .collect()
+        };
+        let site_view = SiteView {
+            name: coop.clone(),
+            tagline: config.cooperative.tagline.as_ref().map(text),
+            legal_name: config.cooperative.legal_name.clone(),
+            registration: config.cooperative.registration.clone(),
+            founded: config.cooperative.founded,
+            members: config.cooperative.members,
+            logo: config
+                .cooperative
+                .logo
+                .as_ref()
+                .map(|logo| urls.href(logo.strip_prefix("static/").unwrap_or(logo))),
+            home_url: urls.href(&lang_prefix(site, index)),
+            css_url: urls.href("css/main.css"),
+            contact: ContactView {
+                whatsapp: contact.whatsapp.as_ref().map(|n| format!("+{n}")),
+                whatsapp_url: contact
+                    .whatsapp
+                    .as_ref()
+                    .map(|n| format!("https://wa.me/{n}")),
+                email: contact.email.clone(),
+                phone: contact.phone.clone(),
+                phone_url: contact.phone.as_ref().map(|p| {
+                    format!(
+                        "tel:{}",
+                        p.chars()
+                            .filter(|c| c.is_ascii_digit() || *c == '+')
+                            .collect::<String>()
+                    )
+                }),
+                address: contact.address.as_ref().map(text),
+                city: contact.city.as_ref().map(text),
+                country: contact.country.clone(),
+            },
+            social: config.social.clone(),
+            menu_header: menu(Menu::Header),
+            menu_footer: menu(Menu::Footer),
+            categories: site
+                .categories
+                .iter()
+                .filter_map(|c| c.texts[index].as_ref())
+                .map(|t| NamedLink {
+                    name: t.title.clone(),
+                    url: urls.href(&t.path),
+                })
+                .collect(),
+            all_products_url: urls.href(&format!(
+                "{}{}/",
+                lang_prefix(site, index),
+                model::PRODUCTS_SEGMENT
+            )),
+            credits_url: None,
+        };
+        let lang_view = LangView {
+            code: lang.as_str(),
+            name: &language.name,
+            dir: language.dir,
+        };
+        Ok(LangContext {
+            site,
+            images,
+            urls,
+            index,
+            strings,
+            prices,
+            globals: [
+                ("lang", Value::from_serializable(&lang_view)),
+                ("t", Value::from_serializable(strings)),
+                ("site", Value::from_serializable(&site_view)),
+            ],
+            coop,
+        })
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let i = self.index;
+        let per_page = self.site.config.items_per_page;
+        let mut jobs = vec![Job::Home, Job::NotFound];
+        let published = self.published_products().count();
+        jobs.extend((0..pages_for(published, per_page)).map(|page| Job::AllProducts { page }));
+        for (c, category) in self.site.categories.iter().enumerate() {
+            if category.texts[i].is_some() {
+                let count = category
+                    .products
+                    .iter()
+                    .filter(|&&p| self.site.products[p].texts[i].is_some())
+                    .count();
+                jobs.extend(
+                    (0..pages_for(count, per_page)).map(|page| Job::Category { category: c, page }),
+                );
+            }
+        }
+        jobs.extend(
+            self.site
+                .products
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.texts[i].is_some())
+                .map(|(n, _)| Job::Product(n)),
+        );
+        jobs.extend(
+            self.site
+                .producers
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.texts[i].is_some())
+                .map(|(n, _)| Job::Producer(n)),
+        );
+        jobs.extend(
+            self.site
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.texts[i].is_some())
+                .map(|(n, _)| Job::Page(n)),
+        );
+        jobs
+    }
+
+    fn published_products(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.site.products.len()).filter(|&p| self.site.products[p].texts[self.index].is_some())
+    }
+
+    fn string(&self, key: &str) -> String {
+        self.strings.get(key).cloned().unwrap_or_default()
+    }
+
+    fn render(&self, tera: &Tera, theme: &Theme, job: Job) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let i = self.index;
+        let mut ctx = Context::new();
+        for (name, value) in &self.globals {
+            ctx.insert_value(*name, value.clone());
+        }
+        let (template, path, kind, title, description, alternates) = match job {
+            Job::Home => {
+                let text = self.text(&site.home[i]);
+                ctx.insert(
+                    "home",
+                    &HomeView {
+                        title: text.title.clone(),
+                        summary: text.summary.clone(),
+                        story_html: markdown::render(&text.body),
+                    },
+                );
+                let featured: Vec<CardView> = model::featured(site, i)
+                    .into_iter()
+                    .map(|p| self.card(p))
+                    .collect();
+                ctx.insert("featured", &featured);
+                let categories: Vec<CategorySummary> = site
+                    .categories
+                    .iter()
+                    .filter_map(|c| {
+                        let t = c.texts[i].as_ref()?;
+                        Some(CategorySummary {
+                            name: t.title.clone(),
+                            url: self.urls.href(&t.path),
+                            summary: t.summary.clone(),
+                            count: c
+                                .products
+                                .iter()
+                                .filter(|&&p| site.products[p].texts[i].is_some())
+                                .count(),
+                            image: c.image.as_ref().map(|img| self.image(img)),
+                        })
+                    })
+                    .collect();
+                ctx.insert("categories", &categories);
+                let producers: Vec<ProducerCard> = (0..site.producers.len())
+                    .filter_map(|p| self.producer_card(p))
+                    .collect();
+                ctx.insert("producers", &producers);
+                let title = format!("{} | {}", self.coop, text.title);
+                (
+                    "home.html",
+                    text.path.clone(),
+                    "home",
+                    title,
+                    text.summary.clone(),
+                    site.home
+                        .iter()
+                        .map(|t| t.as_ref().map(|t| t.path.clone()))
+                        .collect::<Vec<_>>(),
+                )
+            }
+            Job::NotFound => (
+                "404.html",
+                format!("{}404.html", lang_prefix(site, i)),
+                "not_found",
+                format!("{} | {}", self.string("not_found_title"), self.coop),
+                None,
+                vec![None; site.config.languages.len()],
+            ),
+            Job::Product(n) => {
+                let product = &site.products[n];
+                let text = self.text(&product.texts[i]);
+                ctx.insert("product", &self.product(product, text));
+                (
+                    "product.html",
+                    text.path.clone(),
+                    "product",
+                    format!("{} | {}", text.title, self.coop),
+                    text.summary.clone(),
+                    paths(&product.texts),
+                )
+            }
+            Job::Category { category, page } => {
+                let cat = &site.categories[category];
+                let text = self.text(&cat.texts[i]);
+                let products: Vec<usize> = cat
+                    .products
+                    .iter()
+                    .copied()
+                    .filter(|&p| site.products[p].texts[i].is_some())
+                    .collect();
+                self.listing(&mut ctx, &text.path, &products, page);
+                ctx.insert(
+                    "category",
+                    &CategoryView {
+                        name: text.title.clone(),
+                        description_html: markdown::render(&text.body),
+                        url: self.urls.href(&text.path),
+                    },
+                );
+                let title = page_title(&text.title, page, &self.string("page"), &self.coop);
+                (
+                    "category.html",
+                    paginated(&text.path, page),
+                    "category",
+                    title,
+                    text.summary.clone(),
+                    cat.texts
+                        .iter()
+                        .map(|t| t.as_ref().map(|t| paginated(&t.path, page)))
+                        .collect(),
+                )
+            }
+            Job::AllProducts { page } => {
+                let base = format!("{}{}/", lang_prefix(site, i), model::PRODUCTS_SEGMENT);
+                let products: Vec<usize> = self.published_products().collect();
+                self.listing(&mut ctx, &base, &products, page);
+                let name = self.string("all_products");
+                ctx.insert(
+                    "category",
+                    &CategoryView {
+                        name: name.clone(),
+                        description_html: String::new(),
+                        url: self.urls.href(&base),
+                    },
+                );
+                (
+                    "category.html",
+                    paginated(&base, page),
+                    "products",
+                    page_title(&name, page, &self.string("page"), &self.coop),
+                    None,
+                    (0..site.config.languages.len())
+                        .map(|l| {
+                            Some(paginated(
+                                &format!("{}{}/", lang_prefix(site, l), model::PRODUCTS_SEGMENT),
+                                page,
+                            ))
+                        })
+                        .collect(),
+                )
+            }
+            Job::Producer(n) => {
+                let producer = &site.producers[n];
+                let text = self.text(&producer.texts[i]);
+                let lang = &site.config.languages[i].code;
+                ctx.insert(
+                    "producer",
+                    &ProducerView {
+                        name: text.title.clone(),
+                        role: text.summary.clone(),
+                        village: producer
+                            .village
+                            .as_ref()
+                            .map(|v| v.get(lang, site.config.default_lang()).to_owned()),
+                        member_since: producer.member_since,
+                        story_html: markdown::render(&text.body),
+                        photo: producer.photo.as_ref().map(|img| self.image(img)),
+                    },
+                );
+                let cards: Vec<CardView> = producer
+                    .products
+                    .iter()
+                    .copied()
+                    .filter(|&p| site.products[p].texts[i].is_some())
+                    .map(|p| self.card(p))
+                    .collect();
+                ctx.insert("products", &cards);
+                (
+                    "producer.html",
+                    text.path.clone(),
+                    "producer",
+                    format!("{} | {}", text.title, self.coop),
+                    text.summary.clone(),
+                    paths(&producer.texts),
+                )
+            }
+            Job::Page(n) => {
+                let page = &site.pages[n];
+                let text = self.text(&page.texts[i]);
+                ctx.insert(
+                    "content",
+                    &ContentView {
+                        title: text.title.clone(),
+                        body_html: markdown::render(&text.body),
+                    },
+                );
+                (
+                    "page.html",
+                    text.path.clone(),
+                    "page",
+                    format!("{} | {}", text.title, self.coop),
+                    text.summary.clone(),
+                    paths(&page.texts),
+                )
+            }
+        };
+        let href = self.urls.href(&path);
+        let description = description.or_else(|| {
+            site.config.cooperative.tagline.as_ref().map(|t| {
+                t.get(&site.config.languages[i].code, site.config.default_lang())
+                    .to_owned()
+            })
+        });
+        ctx.insert(
+            "page",
+            &PageView {
+                kind,
+                title,
+                description,
+                url: self.urls.absolute(&path),
+                path: href,
+            },
+        );
+        ctx.insert("languages", &self.switcher(&alternates));
+        let html = tera
+            .render(template, &ctx)
+            .map_err(|e| template_error(theme, &e, Some(&format!("/{path}"))))?;
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path
+        };
+        Ok(OutputFile {
+            path: file,
+            contents: html.into_bytes(),
+        })
+    }
+
+    /// The text of something this job knows is published in this language.
+    fn text<'t>(&self, text: &'t Option<Text>) -> &'t Text {
+        match text {
+            Some(text) => text,
+            // Jobs are only made for published texts (see `jobs`).
+            None => unreachable!("a page is rendered only in the languages it is published in"),
+        }
+    }
+
+    fn listing(&self, ctx: &mut Context, base: &str, products: &[usize], page: usize) {
+        let per_page = self.site.config.items_per_page;
+        let total = pages_for(products.len(), per_page);
+        let cards: Vec<CardView> = products
+            .iter()
+            .skip(page * per_page)
+            .take(per_page)
+            .map(|&p| self.card(p))
+            .collect();
+        ctx.insert("products", &cards);
+        let link = |n: usize| self.urls.href(&paginated(base, n));
+        ctx.insert(
+            "pagination",
+            &PaginationView {
+                current: page + 1,
+                total,
+                prev_url: (page > 0).then(|| link(page - 1)),
+                next_url: (page + 1 < total).then(|| link(page + 1)),
+                pages: (0..total)
+                    .map(|n| PageLink {
+                        number: n + 1,
+                        url: link(n),
+                        current: n == page,
+                    })
+                    .collect(),
+            },
+        );
+    }
+
+    /// The language switcher: each language's version of this page, or its home.
+    fn switcher(&self, alternates: &[Option<String>]) -> Vec<SwitcherEntry<'a>> {
+        self.site
+            .config
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(l, language)| {
+                let target = alternates.get(l).cloned().flatten();
+                SwitcherEntry {
+                    code: language.code.as_str(),
+                    name: &language.name,
+                    dir: language.dir,
+                    translated: target.is_some(),
+                    url: self
+                        .urls
+                        .href(&target.unwrap_or_else(|| lang_prefix(self.site, l))),
+                    current: l == self.index,
+                }
+            })
+            .collect()
+    }
+
+    fn image(&self, image: &ImageRef) -> ImageView {
+        image_view(
+            &self.images.images[image.image],
+            self.urls,
+            image
+                .alt
+                .as_ref()
+                .map(|a| {
+                    a.get(
+                        &self.site.config.languages[self.index].code,
+                        self.site.config.default_lang(),
+                    )
+                    .to_owned()
+                })
+                .unwrap_or_default(),
+        )
+    }
+
+    fn card(&self, index: usize) -> CardView {
+        let product = &self.site.products[index];
+        let text = self.text(&product.texts[self.index]);
+        CardView {
+            name: text.title.clone(),
+            url: self.urls.href(&text.path),
+            summary: text.summary.clone(),
+            price: self.prices.price(product.price),
+            from: product.price_from,
+            compare_at: product.compare_at.map(|c| self.prices.price(c)),
+            on_sale: product.compare_at.is_some(),
+            in_stock: product.availability == Availability::InStock,
+            availability: product.availability,
+            image: product.images.first().map(|img| self.image(img)),
+        }
+    }
+
+    fn producer_card(&self, index: usize) -> Option<ProducerCard> {
+        let producer = &self.site.producers[index];
+        let text = producer.texts[self.index].as_ref()?;
+        Some(ProducerCard {
+            name: text.title.clone(),
+            role: text.summary.clone(),
+            url: self.urls.href(&text.path),
+            photo: producer.photo.as_ref().map(|img| self.image(img)),
+        })
+    }
+
+    fn product(&self, product: &Product, text: &Text) -> ProductView {
+        let site = self.site;
+        let lang = &site.config.languages[self.index].code;
+        let default = site.config.default_lang();
+        let category = &site.categories[product.category];
+        let category_text = self.text(&category.texts[self.index]);
+        let absolute = self.urls.absolute(&text.path);
+        let message = self
+            .string("order_message")
+            .replace("{name}", &text.title)
+            .replace("{sku}", &product.sku)
+            .replace("{url}", &absolute);
+        let encode = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        ProductView {
+            id: product.id.clone(),
+            name: text.title.clone(),
+            summary: text.summary.clone(),
+            description_html: markdown::render(&text.body),
+            sku: product.sku.clone(),
+            price: self.prices.price(product.price),
+            from: product.price_from,
+            compare_at: product.compare_at.map(|c| self.prices.price(c)),
+            on_sale: product.compare_at.is_some(),
+            availability: product.availability,
+            in_stock: product.availability == Availability::InStock,
+            images: product.images.iter().map(|img| self.image(img)).collect(),
+            variants: product
+                .variants
+                .iter()
+                .map(|v| VariantView {
+                    label: v.label.get(lang, default).to_owned(),
+                    sku: v.sku.clone(),
+                    price: self.prices.price(v.price),
+                    compare_at: v.compare_at.map(|c| self.prices.price(c)),
+                    on_sale: v.compare_at.is_some(),
+                    availability: v.availability,
+                    in_stock: v.availability == Availability::InStock,
+                })
+                .collect(),
+            category: NamedLink {
+                name: category_text.title.clone(),
+                url: self.urls.href(&category_text.path),
+            },
+            origin: product
+                .origin
+                .as_ref()
+                .map(|o| o.get(lang, default).to_owned()),
+            weight_grams: product.weight_grams,
+            certifications: product
+                .certifications
+                .iter()
+                .filter_map(|id| site.config.certifications.get(id))
+                .map(|c| CertificationView {
+                    name: c.name.get(lang, default).to_owned(),
+                    url: c.url.clone(),
+                })
+                .collect(),
+            producers: product
+                .producers
+                .iter()
+                .filter_map(|&p| self.producer_card(p))
+                .collect(),
+            tags: product.tags.clone(),
+            order_url: site
+                .config
+                .contact
+                .whatsapp
+                .as_ref()
+                .map(|n| format!("https://wa.me/{n}?text={}", encode(&message))),
+            order_email_url: site.config.contact.email.as_ref().map(|e| {
+                format!(
+                    "mailto:{e}?subject={}&body={}",
+                    encode(&text.title),
+                    encode(&message)
+                )
+            }),
+        }
+    }
+}
+
+/// The image shape templates get: a middle-sized `src` and every variant in `srcset`.
+fn image_view(processed: &Processed, urls: &Urls, alt: String) -> ImageView {
+    let href = |file: &str| urls.href(&format!("{}/{file}", model::IMAGES_SEGMENT));
+    let srcset = processed
+        .variants
+        .iter()
+        .map(|v| format!("{} {}w", href(&v.file), v.width))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The variant closest to 640 px serves browsers without srcset and sets the aspect ratio.
+    let src = processed
+        .variants
+        .iter()
+        .min_by_key(|v| v.width.abs_diff(640));
+    match src {
+        Some(src) => ImageView {
+            src: href(&src.file),
+            srcset,
+            width: src.width,
+            height: src.height,
+            alt,
+            color: processed.color.clone(),
+        },
+        None => ImageView {
+            src: String::new(),
+            srcset,
+            width: processed.width,
+            height: processed.height,
+            alt,
+            color: processed.color.clone(),
+        },
+    }
+}
+
+fn lang_prefix(site: &Site, index: usize) -> String {
+    if index == 0 {
+        String::new()
+    } else {
+        format!("{}/", site.config.languages[index].code)
+    }
+}
+
+fn paths(texts: &[Option<Text>]) -> Vec<Option<String>> {
+    texts
+        .iter()
+        .map(|t| t.as_ref().map(|t| t.path.clone()))
+        .collect()
+}
+
+/// `base` for the first page, `base/page/N/` for the others.
+fn paginated(base: &str, page: usize) -> String {
+    if page == 0 {
+        base.to_owned()
+    } else {
+        format!("{base}{}/{}/", model::PAGE_SEGMENT, page + 1)
+    }
+}
+
+fn pages_for(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+fn page_title(name: &str, page: usize, page_word: &str, coop: &str) -> String {
+    if page == 0 {
+        format!("{name} | {coop}")
+    } else {
+        format!("{name} ({page_word} {}) | {coop}", page + 1)
+    }
+}

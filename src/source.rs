@@ -1,0 +1,494 @@
+//! Reading the site's content folders into raw structs that mirror the files.
+//!
+//! Nothing is checked against anything else here (that is [`crate::model`]'s job); this stage
+//! only finds the files, splits front matter from Markdown and parses the YAML, collecting every
+//! problem.
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_saphyr::Spanned;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, relative};
+use crate::lang::Localized;
+use crate::money::DecimalText;
+
+/// The content folders of a site and the name of the data file of each kind of bundle.
+pub const PRODUCTS: (&str, &str) = ("products", "product.yaml");
+pub const CATEGORIES: (&str, &str) = ("categories", "category.yaml");
+pub const PRODUCERS: (&str, &str) = ("producers", "producer.yaml");
+pub const PAGES: (&str, &str) = ("pages", "page.yaml");
+pub const HOME: &str = "home";
+pub const STATIC: &str = "static";
+
+/// Everything read from a site's content folders.
+#[derive(Debug)]
+pub struct Source {
+    pub products: Vec<Bundle<RawProduct, ProductFront>>,
+    pub categories: Vec<Bundle<RawCategory, CategoryFront>>,
+    pub producers: Vec<Bundle<RawProducer, ProducerFront>>,
+    pub pages: Vec<Bundle<RawPage, PageFront>>,
+    /// The home page's text, by language index.
+    pub home: Vec<Option<Doc<HomeFront>>>,
+    /// Files under `static/`, relative to it, `/`-separated, sorted.
+    pub static_files: Vec<String>,
+}
+
+/// A folder holding one thing: its language-neutral data and one document per language.
+#[derive(Debug)]
+pub struct Bundle<D, F> {
+    /// The folder name, used in references between files.
+    pub id: String,
+    /// The folder, relative to the site.
+    pub dir: PathBuf,
+    /// The data file, relative to the site (it may not exist for kinds where it is optional).
+    pub data_file: PathBuf,
+    pub data: D,
+    /// By language index, as in [`SiteConfig::languages`].
+    pub docs: Vec<Option<Doc<F>>>,
+}
+
+/// A Markdown file: its front matter, parsed, and its body.
+#[derive(Debug)]
+pub struct Doc<F> {
+    /// Relative to the site.
+    pub file: PathBuf,
+    pub front: F,
+    pub body: String,
+}
+
+// ---- The files' shapes. Field docs live in docs/content-model.md. ----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProduct {
+    pub sku: Spanned<String>,
+    pub category: Spanned<String>,
+    pub price: Option<Spanned<DecimalText>>,
+    pub compare_at_price: Option<Spanned<DecimalText>>,
+    pub stock: Option<u32>,
+    pub availability: Option<Availability>,
+    #[serde(default)]
+    pub featured: bool,
+    pub date: Option<Spanned<String>>,
+    pub weight_grams: Option<u32>,
+    pub origin: Option<Localized>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub certifications: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub producers: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub images: Vec<RawImage>,
+    #[serde(default)]
+    pub variants: Vec<RawVariant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    InStock,
+    OutOfStock,
+    Preorder,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariant {
+    pub sku: Spanned<String>,
+    pub label: Localized,
+    pub price: Spanned<DecimalText>,
+    pub compare_at_price: Option<Spanned<DecimalText>>,
+    pub stock: Option<u32>,
+    pub availability: Option<Availability>,
+    pub weight_grams: Option<u32>,
+}
+
+/// A photo in the bundle folder, with its description per language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImage {
+    pub file: Spanned<String>,
+    pub alt: Option<Localized>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategory {
+    pub order: Option<i32>,
+    pub image: Option<RawImage>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProducer {
+    pub photo: Option<RawImage>,
+    pub village: Option<Localized>,
+    pub member_since: Option<u16>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPage {
+    #[serde(default)]
+    pub menu: Menu,
+    pub order: Option<i32>,
+}
+
+/// Where a free page is linked from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Menu {
+    Header,
+    #[default]
+    Footer,
+    None,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductFront {
+    pub name: String,
+    pub summary: Option<String>,
+    pub slug: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryFront {
+    pub name: String,
+    pub summary: Option<String>,
+    pub slug: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerFront {
+    pub name: String,
+    pub role: Option<String>,
+    pub slug: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    pub title: String,
+    pub summary: Option<String>,
+    pub slug: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HomeFront {
+    pub title: String,
+    pub summary: Option<String>,
+}
+
+/// The position of a spanned value, for messages.
+pub fn position<T>(spanned: &Spanned<T>) -> Option<Position> {
+    let location = spanned.referenced;
+    (location.line() > 0).then(|| Position {
+        line: location.line(),
+        column: location.column(),
+    })
+}
+
+/// True when `relative` names a file inside the folder it is relative to: no `..`, no absolute
+/// path, no drive prefix. Symlinks are checked where files are opened.
+pub fn confined(relative: &str) -> bool {
+    !relative.is_empty()
+        && !relative.contains('\\')
+        && Path::new(relative)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+/// Reads every content folder of the site at `root`. Warnings come back with the source.
+pub fn load(root: &Path, config: &SiteConfig) -> Result<(Source, Diagnostics), Diagnostics> {
+    let mut problems = Diagnostics::new();
+    let products = load_kind(root, config, PRODUCTS, None, &mut problems);
+    let categories = load_kind(
+        root,
+        config,
+        CATEGORIES,
+        Some(RawCategory::default),
+        &mut problems,
+    );
+    let producers = load_kind(root, config, PRODUCERS, None, &mut problems);
+    let pages = load_kind(root, config, PAGES, Some(RawPage::default), &mut problems);
+    let home = load_docs(root, config, &root.join(HOME), &mut problems);
+    let static_files = list_static(root, &mut problems);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let source = Source {
+        products,
+        categories,
+        producers,
+        pages,
+        home,
+        static_files,
+    };
+    Ok((source, problems))
+}
+
+/// The bundles of one kind: every folder in `root/<folder>/`, sorted by name. `default` gives
+/// the data of a bundle without a data file; `None` makes the file required.
+fn load_kind<D, F>(
+    root: &Path,
+    config: &SiteConfig,
+    (folder, data_name): (&str, &str),
+    default: Option<fn() -> D>,
+    problems: &mut Diagnostics,
+) -> Vec<Bundle<D, F>>
+where
+    D: DeserializeOwned + Send,
+    F: DeserializeOwned + Send,
+{
+    let dirs = match subfolders(root, &root.join(folder)) {
+        Ok(dirs) => dirs,
+        Err(problem) => {
+            problems.push(problem);
+            return Vec::new();
+        }
+    };
+    let results: Vec<Result<Bundle<D, F>, Diagnostics>> = dirs
+        .par_iter()
+        .map(|dir| load_bundle(root, config, dir, data_name, default))
+        .collect();
+    let mut bundles = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(bundle) => bundles.push(bundle),
+            Err(found) => problems.extend(found),
+        }
+    }
+    bundles
+}
+
+/// The folders directly inside `dir`, sorted; none if `dir` does not exist.
+fn subfolders(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| walk_error(root, dir, &e))?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        }
+    }
+    Ok(dirs)
+}
+
+fn walk_error(root: &Path, dir: &Path, error: &walkdir::Error) -> Diagnostic {
+    let path = error.path().unwrap_or(dir);
+    let reason = error
+        .io_error()
+        .map(crate::fs::io_reason)
+        .unwrap_or_else(|| error.to_string());
+    Diagnostic::error(
+        relative(root, path),
+        format!("cannot read this folder: {reason}"),
+    )
+}
+
+fn load_bundle<D, F>(
+    root: &Path,
+    config: &SiteConfig,
+    dir: &Path,
+    data_name: &str,
+    default: Option<fn() -> D>,
+) -> Result<Bundle<D, F>, Diagnostics>
+where
+    D: DeserializeOwned,
+    F: DeserializeOwned,
+{
+    let mut problems = Diagnostics::new();
+    let rel_dir = relative(root, dir);
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !valid_id(&id) {
+        problems.push(
+            Diagnostic::error(&rel_dir, format!("the folder name `{id}` cannot be used as an id"))
+                .hint("rename the folder with lowercase letters a-z, digits and `-` only, e.g. `argan-oil-250ml`; translated names and slugs go in the Markdown files"),
+        );
+    }
+    let data_path = dir.join(data_name);
+    let data_file = relative(root, &data_path);
+    let data = if data_path.exists() {
+        match crate::fs::read_text(root, &data_path)
+            .map_err(Diagnostics::from)
+            .and_then(|text| {
+                crate::yaml::parse::<D>(&data_file, &text, 0).map_err(Diagnostics::from)
+            }) {
+            Ok(data) => Some(data),
+            Err(found) => {
+                problems.extend(found);
+                None
+            }
+        }
+    } else if let Some(default) = default {
+        Some(default())
+    } else {
+        problems.push(
+            Diagnostic::error(&rel_dir, format!("this folder has no `{data_name}`")).hint(format!(
+                "add `{data_name}` (see docs/content-model.md), or remove the folder"
+            )),
+        );
+        None
+    };
+    let docs = load_docs(root, config, dir, &mut problems);
+    match data {
+        Some(data) if !problems.has_errors() => Ok(Bundle {
+            id,
+            dir: rel_dir,
+            data_file,
+            data,
+            docs,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// The `<lang>.md` files of a folder, by language index. Warns about `.md` files named after no
+/// language of the site, which would otherwise be silently ignored.
+fn load_docs<F: DeserializeOwned>(
+    root: &Path,
+    config: &SiteConfig,
+    dir: &Path,
+    problems: &mut Diagnostics,
+) -> Vec<Option<Doc<F>>> {
+    let mut docs: Vec<Option<Doc<F>>> = config.languages.iter().map(|_| None).collect();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return docs;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    names.sort();
+    for name in names {
+        let code = name.trim_end_matches(".md");
+        let path = dir.join(&name);
+        let file = relative(root, &path);
+        let Some(index) = config
+            .languages
+            .iter()
+            .position(|l| l.code.as_str() == code)
+        else {
+            let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+            problems.push(
+                Diagnostic::warning(
+                    &file,
+                    format!(
+                        "`{name}` is not named after a language of the site, so it is not used"
+                    ),
+                )
+                .hint(format!(
+                    "name Markdown files after the site's languages: {}",
+                    codes
+                        .iter()
+                        .map(|c| format!("{c}.md"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+            continue;
+        };
+        let text = match crate::fs::read_text(root, &path) {
+            Ok(text) => text,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        match parse_doc(&file, &text) {
+            Ok(doc) => docs[index] = Some(doc),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    docs
+}
+
+/// Splits `---` front matter from the Markdown body and parses it.
+pub fn parse_doc<F: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<F>, Diagnostic> {
+    let missing = || {
+        Diagnostic::error(file, "this file does not start with front matter")
+            .at(Some(Position { line: 1, column: 1 }))
+            .hint("start the file with a line `---`, the YAML keys (e.g. `name: …`), another line `---`, then the text")
+    };
+    let rest = text
+        .strip_prefix("---\r\n")
+        .or_else(|| text.strip_prefix("---\n"))
+        .ok_or_else(missing)?;
+    let mut offset = 0;
+    let mut end = None;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            end = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let (yaml_end, body_start) = end.ok_or_else(|| {
+        Diagnostic::error(file, "the front matter is not closed")
+            .at(Some(Position { line: 1, column: 1 }))
+            .hint("add a line `---` after the last front-matter key")
+    })?;
+    let front = crate::yaml::parse::<F>(file, &rest[..yaml_end], 1)?;
+    Ok(Doc {
+        file: file.to_path_buf(),
+        front,
+        body: rest[body_start..].to_owned(),
+    })
+}
+
+/// Ids are the folder names: ASCII lowercase letters, digits and inner dashes.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn list_static(root: &Path, problems: &mut Diagnostics) -> Vec<String> {
+    let dir = root.join(STATIC);
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                if let Ok(rel) = entry.path().strip_prefix(&dir) {
+                    files.push(to_slash(rel));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => problems.push(walk_error(root, &dir, &e)),
+        }
+    }
+    files
+}
+
+/// A relative path with `/` separators, for URLs and messages alike.
+pub fn to_slash(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
