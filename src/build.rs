@@ -86,6 +86,13 @@ impl BuildReport {
 /// Builds the site. On failure, every problem found is returned and the previous output is
 /// left untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    build_unsorted(options).map_err(|mut problems| {
+        problems.sort();
+        problems
+    })
+}
+
+fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let root = options.site.as_path();
     let output = options.output_dir();

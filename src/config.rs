@@ -263,6 +263,9 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
         });
     }
     let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
+    // Translations are checked against the languages only when all of them could be read,
+    // or one bad code would make every translation in that language an error too.
+    let languages_complete = !problems.has_errors();
 
     let currency_value = currency.value.trim().to_ascii_uppercase();
     let currency = match Currency::from_code(&currency_value) {
@@ -280,6 +283,9 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
     };
 
     let mut check_localized = |what: &str, text: &Localized| {
+        if !languages_complete {
+            return;
+        }
         for code in text.codes() {
             if !codes.contains(&code) {
                 let hint = match did_you_mean(code, codes.iter().copied()) {

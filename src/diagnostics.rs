@@ -17,7 +17,7 @@ pub enum Severity {
 }
 
 /// A line and column in a text file, both counted from 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {
     pub line: u64,
     pub column: u64,
@@ -159,7 +159,15 @@ impl fmt::Display for Diagnostics {
 pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known
         .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(wrong, candidate), candidate))
+        .map(|candidate| {
+            // Jaro-Winkler ranks long names well; one typo (a swap, a missing or extra letter)
+            // in a short name such as a language code needs an edit distance.
+            let one_typo =
+                strsim::osa_distance(wrong, candidate) <= 1 && candidate.chars().count() > 1;
+            let score =
+                strsim::jaro_winkler(wrong, candidate).max(if one_typo { 0.85 } else { 0.0 });
+            (score, candidate)
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)

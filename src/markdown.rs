@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-/// Renders `markdown` to HTML. Headings move one level down (a `#` becomes `<h2>`) because the
-/// page's own title is the `<h1>`, and each gets an `id` for links to it.
+/// Renders `markdown` to HTML. Headings are shifted so the document's highest one is an `<h2>`
+/// (the page's own title is the `<h1>`, and levels must not skip), and each gets an `id`.
 pub fn render(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_SMART_PUNCTUATION
@@ -14,6 +14,15 @@ pub fn render(markdown: &str) -> String {
         | Options::ENABLE_STRIKETHROUGH;
     let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
     let anchors = heading_anchors(&events);
+    let top = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
+    let shift = |level: HeadingLevel| shifted(level, top);
     let mut anchors = anchors.into_iter();
     let events = events.into_iter().map(|event| match event {
         Event::Start(Tag::Heading {
@@ -24,13 +33,13 @@ pub fn render(markdown: &str) -> String {
         }) => {
             let id = id.or_else(|| anchors.next().flatten().map(CowStr::from));
             Event::Start(Tag::Heading {
-                level: demote(level),
+                level: shift(level),
                 id,
                 classes,
                 attrs,
             })
         }
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift(level))),
         // Raw HTML is shown as the text it is, never interpreted.
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link {
@@ -76,13 +85,14 @@ pub fn render(markdown: &str) -> String {
     out
 }
 
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+/// `level` moved so that `top` (the document's highest level) becomes 2.
+fn shifted(level: HeadingLevel, top: usize) -> HeadingLevel {
+    match (level as usize + 2).saturating_sub(top) {
+        0..=2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
     }
 }
 
@@ -157,10 +167,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headings_get_anchors_one_level_down() {
+    fn headings_start_at_h2_and_get_anchors() {
         assert_eq!(
             render("# Utilisation\n\n## Utilisation\n\n## زيت أركان"),
             "<h2 id=\"utilisation\">Utilisation</h2>\n<h3 id=\"utilisation-2\">Utilisation</h3>\n<h3 id=\"زيت-أركان\">زيت أركان</h3>\n"
+        );
+        assert_eq!(
+            render("## Usage\n\n### Dose"),
+            "<h2 id=\"usage\">Usage</h2>\n<h3 id=\"dose\">Dose</h3>\n"
         );
     }
 

@@ -80,16 +80,16 @@ pub fn render(
 
     let mut files = Vec::with_capacity(results.len());
     let mut pages_per_lang = vec![0; langs.len()];
-    let mut seen_messages = HashSet::new();
+    let mut seen_places = HashSet::new();
     for ((lang, _), result) in jobs.iter().zip(results) {
         match result {
             Ok(file) => {
                 pages_per_lang[*lang] += 1;
                 files.push(file);
             }
-            // A broken template breaks every page that uses it: say it once.
+            // A broken template breaks every page that uses it: say it once per place.
             Err(problem) => {
-                if seen_messages.insert(problem.to_string()) {
+                if seen_places.insert((problem.file.clone(), problem.position)) {
                     problems.push(problem);
                 }
             }
@@ -642,7 +642,20 @@ impl<'a> LangContext<'a> {
                     text.summary.clone(),
                     cat.texts
                         .iter()
-                        .map(|t| t.as_ref().map(|t| paginated(&t.path, page)))
+                        .enumerate()
+                        .map(|(l, t)| {
+                            let count = cat
+                                .products
+                                .iter()
+                                .filter(|&&p| site.products[p].texts[l].is_some())
+                                .count();
+                            t.as_ref().map(|t| {
+                                paginated(
+                                    &t.path,
+                                    same_page_or_first(page, count, site.config.items_per_page),
+                                )
+                            })
+                        })
                         .collect(),
                 )
             }
@@ -667,6 +680,12 @@ impl<'a> LangContext<'a> {
                     None,
                     (0..site.config.languages.len())
                         .map(|l| {
+                            let count = site
+                                .products
+                                .iter()
+                                .filter(|p| p.texts[l].is_some())
+                                .count();
+                            let page = same_page_or_first(page, count, site.config.items_per_page);
                             Some(paginated(
                                 &format!("{}{}/", lang_prefix(site, l), model::PRODUCTS_SEGMENT),
                                 page,
@@ -1006,6 +1025,16 @@ fn paginated(base: &str, page: usize) -> String {
         base.to_owned()
     } else {
         format!("{base}{}/{}/", model::PAGE_SEGMENT, page + 1)
+    }
+}
+
+/// The same page of a listing in another language, or its first page when that language has
+/// fewer products (one untranslated product can make a listing a page shorter).
+fn same_page_or_first(page: usize, items: usize, per_page: usize) -> usize {
+    if page < pages_for(items, per_page) {
+        page
+    } else {
+        0
     }
 }
 

@@ -1,0 +1,334 @@
+//! One test per kind of bad input: the exact message, file, line and column, and hint.
+
+use crate::harness::TestSite;
+
+#[test]
+fn unknown_key_suggests_the_right_one() {
+    let site = TestSite::minimal();
+    site.edit("products/argan-oil/product.yaml", "stock: 3", "stokc: 3");
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:5:1: unknown key `stokc`\n  hint: did you mean `stock`? The keys allowed here are `sku`, `category`, `price`, `compare_at_price`, `stock`, `availability`, `featured`, `date`, `weight_grams`, `origin`, `tags`, `certifications`, `producers`, `images`, `variants`\n"
+    );
+}
+
+#[test]
+fn wrong_type_names_file_line_and_column() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "stock: 3",
+        "stock: plenty",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:5:8: expected a whole number (0, 1, 2…) here\n  hint: write the value without quotes or units, like the example in docs/content-model.md\n"
+    );
+}
+
+#[test]
+fn unknown_key_in_front_matter_counts_lines_from_the_top_of_the_file() {
+    let site = TestSite::minimal();
+    site.edit("products/argan-oil/fr.md", "summary:", "sumary:");
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/fr.md:3:1: unknown key `sumary`\n  hint: did you mean `summary`? The keys allowed here are `name`, `summary`, `slug`\n"
+    );
+}
+
+#[test]
+fn unknown_category_suggests_the_close_one() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "category: oils",
+        "category: oil",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:2:11: there is no category `oil`\n  hint: did you mean `oils`?\n"
+    );
+}
+
+#[test]
+fn unknown_producer_and_certification_are_reported_together() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "producers: [fatima]",
+        "producers: [zineb]\ncertifications: [bio]",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:6:13: there is no producer `zineb`\n  hint: add a folder for her or him in `producers/`, or fix the id\n\
+         error: products/argan-oil/product.yaml:7:18: there is no certification `bio`\n  hint: declare it under `certifications:` in souk.yaml, or fix the id\n"
+    );
+}
+
+#[test]
+fn missing_image_file_suggests_a_file_that_is_there() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "file: bottle.jpg",
+        "file: botle.jpg",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:8:11: the image `botle.jpg` does not exist\n  hint: did you mean `bottle.jpg`?\n"
+    );
+}
+
+#[test]
+fn image_outside_the_bundle_is_refused() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "file: bottle.jpg",
+        "file: ../../souk.yaml",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:8:11: the image `../../souk.yaml` is outside this folder\n  hint: put the photo in the same folder as this file and write only its name, e.g. `photo.jpg`\n"
+    );
+}
+
+#[test]
+fn duplicate_sku_names_both_products() {
+    let site = TestSite::minimal();
+    site.write(
+        "products/argan-soap/product.yaml",
+        "sku: T-ARG\ncategory: oils\nprice: \"20\"\n",
+    );
+    site.write("products/argan-soap/fr.md", "---\nname: Savon\n---\n");
+    assert_eq!(
+        site.errors(),
+        "warning: products/argan-soap: not published in ar: no translation\n  hint: add ar.md\n\
+         error: products/argan-soap/product.yaml: the SKU `T-ARG` is also used by `products/argan-oil`\n  hint: give every product and variant its own SKU\n\
+         warning: products/argan-soap/product.yaml: this product has no photo\n  hint: add `images:` with at least one `- file: photo.jpg`: shoppers rarely buy what they cannot see\n"
+    );
+}
+
+#[test]
+fn duplicate_slug_in_one_language_is_an_error() {
+    let site = TestSite::minimal();
+    site.write(
+        "products/argan-soap/product.yaml",
+        "sku: T-SOAP\ncategory: oils\nprice: \"20\"\nimages: [{file: s.jpg}]\n",
+    );
+    std::fs::copy(
+        site.path("products/argan-oil/bottle.jpg"),
+        site.path("products/argan-soap/s.jpg"),
+    )
+    .unwrap();
+    site.write(
+        "products/argan-soap/fr.md",
+        "---\nname: Savon\nslug: argan-oil\n---\n",
+    );
+    site.write("products/argan-soap/ar.md", "---\nname: صابون\n---\n");
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-soap/fr.md: the product `argan-oil` already has the address `/products/argan-oil/`\n  hint: give one of them another `slug` in its front matter\n"
+    );
+}
+
+#[test]
+fn price_with_too_many_decimals_is_refused() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "price: \"1234.50\"",
+        "price: 12.345",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:3:8: `price` `12.345` has more than 2 decimals\n  hint: write the price in MAD as a number like \"120.00\"\n"
+    );
+}
+
+#[test]
+fn compare_at_price_below_price_is_refused() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "compare_at_price: \"1500\"",
+        "compare_at_price: \"1000\"",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:4:19: `compare_at_price` is not above `price`\n  hint: `compare_at_price` is the price before a sale: make it higher than `price`, or remove it\n"
+    );
+}
+
+#[test]
+fn product_without_price_or_variants_is_refused() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "price: \"1234.50\"\ncompare_at_price: \"1500\"\n",
+        "",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml: this product has no `price`\n  hint: add a line like `price: \"120.00\"` (in MAD), or list `variants` with their prices\n"
+    );
+}
+
+#[test]
+fn unclosed_front_matter_says_how_to_close_it() {
+    let site = TestSite::minimal();
+    site.write("products/argan-oil/fr.md", "---\nname: Huile\nUne huile.\n");
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/fr.md:1:1: the front matter is not closed\n  hint: add a line `---` after the last front-matter key\n"
+    );
+}
+
+#[test]
+fn markdown_without_front_matter_says_what_to_add() {
+    let site = TestSite::minimal();
+    site.write("categories/oils/fr.md", "Nos huiles.\n");
+    assert_eq!(
+        site.errors(),
+        "error: categories/oils/fr.md:1:1: this file does not start with front matter\n  hint: start the file with a line `---`, the YAML keys (e.g. `name: …`), another line `---`, then the text\n"
+    );
+}
+
+#[test]
+fn non_utf8_file_is_named() {
+    let site = TestSite::minimal();
+    site.write(
+        "producers/fatima/fr.md",
+        b"---\nname: F\xe9tima\n---\n".as_slice(),
+    );
+    assert_eq!(
+        site.errors(),
+        "error: producers/fatima/fr.md: this file is not valid UTF-8 text (bad byte at offset 11)\n  hint: save it as UTF-8 in your editor (\"Save with encoding\" → UTF-8)\n"
+    );
+}
+
+#[test]
+fn empty_product_yaml_lists_what_is_required() {
+    let site = TestSite::minimal();
+    site.write("products/argan-oil/product.yaml", "");
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:1:1: the required key `sku` is missing\n  hint: add a line `sku: …`\n"
+    );
+}
+
+#[test]
+fn translation_for_a_language_the_site_does_not_have() {
+    let site = TestSite::minimal();
+    site.edit("souk.yaml", "ar: تعاونية تجريبية", "ra: تعاونية تجريبية");
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml: `cooperative.name` has a text for `ra`, which is not a language of the site\n  hint: did you mean `ar`? The site's languages are fr, ar\n"
+    );
+}
+
+#[test]
+fn bad_base_url_and_currency_are_both_reported() {
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "base_url: https://coop.example/",
+        "base_url: coop.example",
+    );
+    site.edit("souk.yaml", "currency: MAD", "currency: DHS");
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml:2:11: `base_url` `coop.example` is not a web address\n  hint: write the full address the shop is published at, e.g. `https://my-coop.ma/` or `https://user.github.io/repo/`\n\
+         error: souk.yaml:6:11: `DHS` is not an ISO 4217 currency code\n  hint: write the three-letter code, e.g. `MAD` for the Moroccan dirham or `EUR`\n"
+    );
+}
+
+#[test]
+fn bad_language_code() {
+    let site = TestSite::minimal();
+    site.edit("souk.yaml", "code: ar,", "code: arabic language,");
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml:5:13: `arabic language` is not a language code\n  hint: use a BCP 47 code such as `fr`, `ar`, `en`, `zgh` or `es`\n"
+    );
+}
+
+#[test]
+fn folder_name_that_is_not_an_id() {
+    let site = TestSite::minimal();
+    std::fs::rename(
+        site.path("categories/oils"),
+        site.path("categories/Huiles d'argan"),
+    )
+    .unwrap();
+    let errors = site.errors();
+    assert!(
+        errors.starts_with("error: categories/Huiles d'argan: the folder name `Huiles d'argan` cannot be used as an id\n  hint: rename the folder with lowercase letters a-z, digits and `-` only"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_broken_template_names_its_file_and_line() {
+    let site = TestSite::minimal();
+    site.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ content.title }</h1>\n{% endblock content %}\n");
+    let errors = site.errors();
+    assert!(
+        errors.starts_with("error: templates/page.html:3:"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains(
+            "hint: fix the template; docs/themes.md lists the variables each template receives"
+        ),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_template_using_an_unknown_variable_names_the_page() {
+    let site = TestSite::minimal();
+    site.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ content.titel }}</h1>\n{% endblock content %}\n");
+    let errors = site.errors();
+    assert!(
+        errors.starts_with("error: templates/page.html:3:16: Field `titel` is not defined."),
+        "{errors}"
+    );
+    assert!(errors.contains("(while rendering /about/)"), "{errors}");
+    // The same mistake on every page is said once, not once per page.
+    assert_eq!(errors.matches("error:").count(), 1, "{errors}");
+}
+
+#[test]
+fn every_problem_in_every_file_is_reported_at_once() {
+    let site = TestSite::minimal();
+    site.edit("products/argan-oil/product.yaml", "stock: 3", "stokc: 3");
+    site.edit(
+        "producers/fatima/producer.yaml",
+        "member_since: 2011",
+        "member_since: long ago",
+    );
+    site.write("categories/oils/ar.md", "no front matter\n");
+    let errors = site.errors();
+    assert_eq!(errors.matches("error: ").count(), 3, "{errors}");
+    assert!(
+        errors.contains("products/argan-oil/product.yaml:5:1"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("producers/fatima/producer.yaml:4:15"),
+        "{errors}"
+    );
+    assert!(errors.contains("categories/oils/ar.md:1:1"), "{errors}");
+}
+
+#[test]
+fn a_missing_site_says_what_a_site_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = souk::build::BuildOptions::new(dir.path().join("nowhere"));
+    let errors = souk::build::build(&options).unwrap_err().to_string();
+    assert_eq!(
+        errors,
+        "error: souk.yaml: cannot read this file: the file does not exist\n  hint: run souk in the folder of a site, or name it: `souk build path/to/site`; a site has a `souk.yaml` file\n"
+    );
+}

@@ -1,0 +1,223 @@
+//! A fixture site copied into a temporary folder, changed file by file, built, and inspected.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use scraper::{Html, Selector};
+use souk::build::{BuildOptions, BuildReport, build};
+use souk::diagnostics::Diagnostics;
+use tempfile::TempDir;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn example_site() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site")
+}
+
+/// A copy of a fixture site that a test may change.
+pub struct TestSite {
+    dir: TempDir,
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/minimal`, the smallest complete site.
+    pub fn minimal() -> Self {
+        Self::copy_of(&fixtures().join("minimal"))
+    }
+
+    pub fn copy_of(source: &Path) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(source, &dir.path().join("site"));
+        TestSite { dir }
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    pub fn output(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root().join(relative)
+    }
+
+    /// Writes (or replaces) a file of the site.
+    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    /// Replaces `from` with `to` in a file of the site, checking that `from` is there.
+    pub fn edit(&self, relative: &str, from: &str, to: &str) -> &Self {
+        let text = std::fs::read_to_string(self.path(relative)).unwrap();
+        assert!(text.contains(from), "{relative} does not contain {from:?}");
+        self.write(relative, text.replacen(from, to, 1))
+    }
+
+    pub fn remove(&self, relative: &str) -> &Self {
+        let path = self.path(relative);
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).unwrap();
+        } else {
+            std::fs::remove_file(path).unwrap();
+        }
+        self
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            site: self.root(),
+            output: Some(self.output()),
+            base_url: None,
+            cache_dir: Some(self.dir.path().join("cache")),
+        }
+    }
+
+    pub fn build(&self) -> Result<BuildReport, Diagnostics> {
+        build(&self.options())
+    }
+
+    /// Builds, expecting failure, and returns every diagnostic as printed, one per line.
+    pub fn errors(&self) -> String {
+        match self.build() {
+            Ok(report) => panic!("the build succeeded: {}", report.summary()),
+            Err(problems) => problems.to_string(),
+        }
+    }
+
+    /// Builds, expecting success.
+    pub fn built(&self) -> Built {
+        match self.build() {
+            Ok(report) => Built {
+                root: report.output.clone(),
+                report,
+            },
+            Err(problems) => panic!("the build failed:\n{problems}"),
+        }
+    }
+}
+
+/// A finished build's output, for reading pages.
+pub struct Built {
+    pub root: PathBuf,
+    pub report: BuildReport,
+}
+
+impl Built {
+    pub fn page(&self, relative: &str) -> Html {
+        let path = self.root.join(relative);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Html::parse_document(&text)
+    }
+
+    /// Every HTML file of the output, relative, `/`-separated, sorted.
+    pub fn html_files(&self) -> Vec<String> {
+        files_under(&self.root)
+            .into_iter()
+            .filter(|f| f.ends_with(".html"))
+            .collect()
+    }
+}
+
+pub fn files_under(root: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The text of every element matching `selector`, whitespace collapsed.
+pub fn texts(html: &Html, selector: &str) -> Vec<String> {
+    let selector = Selector::parse(selector).unwrap();
+    html.select(&selector)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_ascii_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// The `attr` of every element matching `selector`.
+pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
+    let selector = Selector::parse(selector).unwrap();
+    html.select(&selector)
+        .filter_map(|e| e.value().attr(attr))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `hreflang` → `href` of the language switcher.
+pub fn switcher(html: &Html) -> BTreeMap<String, String> {
+    let selector = Selector::parse("nav.langs a[hreflang]").unwrap();
+    html.select(&selector)
+        .map(|a| {
+            (
+                a.value().attr("hreflang").unwrap().to_owned(),
+                a.value().attr("href").unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Every URL a page points at: links, images (all srcset candidates), stylesheets.
+pub fn references(html: &Html) -> Vec<String> {
+    let mut refs = attrs(html, "a[href]", "href");
+    refs.extend(attrs(html, "img[src]", "src"));
+    refs.extend(attrs(html, "link[href]", "href"));
+    for set in attrs(html, "img[srcset], source[srcset]", "srcset") {
+        refs.extend(
+            set.split(',')
+                .filter_map(|c| c.split_whitespace().next())
+                .map(str::to_owned),
+        );
+    }
+    refs
+}
+
+/// The output file a root-relative URL under `base_path` is served from, if it is one of ours.
+pub fn file_for(root: &Path, base_path: &str, url: &str) -> Option<PathBuf> {
+    let path = url.split(['#', '?']).next()?;
+    let inside = path.strip_prefix(base_path)?;
+    let decoded = percent_encoding::percent_decode_str(inside)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
+    let file = root.join(&decoded);
+    Some(if decoded.is_empty() || decoded.ends_with('/') {
+        file.join("index.html")
+    } else {
+        file
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

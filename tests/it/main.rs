@@ -1,0 +1,10 @@
+//! souk's integration tests: one binary, fixture sites under `tests/fixtures/`, built through the
+//! library API or the `souk` command, with assertions on exactly the part that matters.
+
+mod harness;
+
+mod cli;
+mod content_errors;
+mod example_site;
+mod output;
+mod rendering;

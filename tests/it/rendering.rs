@@ -1,0 +1,129 @@
+//! What the pages say, on the minimal fixture site.
+
+use crate::harness::{TestSite, attrs, switcher, texts};
+
+#[test]
+fn product_page_shows_price_sale_photo_producer_and_order_links() {
+    let site = TestSite::minimal();
+    let built = site.built();
+    let page = built.page("products/argan-oil/index.html");
+    assert_eq!(texts(&page, "h1"), ["Huile d'argan"]);
+    assert_eq!(
+        texts(&page, "main .price-lg .price-was"),
+        ["Prix habituel : 1\u{202f}500,00 MAD"]
+    );
+    let order = attrs(&page, "a[href^='https://wa.me/']", "href");
+    assert!(order.contains(&"https://wa.me/212600000000?text=Bonjour%2C%20je%20souhaite%20commander%20%3A%20Huile%20d%27argan%20%28T%2DARG%29%20https%3A%2F%2Fcoop%2Eexample%2Fproducts%2Fargan%2Doil%2F".to_owned()), "{order:?}");
+    let mail = attrs(&page, "a[href^='mailto:']", "href");
+    assert!(
+        mail.iter()
+            .any(|m| m.starts_with("mailto:contact@coop.example?subject=Huile%20d%27argan&body=")),
+        "{mail:?}"
+    );
+    let producers = texts(&page, "main a[href='/producers/fatima/']");
+    assert!(!producers.is_empty(), "the producer is linked");
+    let image = attrs(&page, "main img[srcset]", "srcset");
+    assert_eq!(
+        image.first().map(|s| s.matches(" 480w").count()),
+        Some(1),
+        "{image:?}"
+    );
+}
+
+#[test]
+fn markdown_body_is_rendered_with_anchored_headings_and_no_raw_html() {
+    let site = TestSite::minimal();
+    site.write("pages/about/fr.md", "---\ntitle: À propos\n---\n# Notre histoire\n\n<script>alert(1)</script>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+    let built = site.built();
+    let page = built.page("about/index.html");
+    assert_eq!(
+        attrs(&page, "main h2#notre-histoire", "id"),
+        ["notre-histoire"]
+    );
+    assert_eq!(texts(&page, "main td"), ["1", "2"]);
+    assert!(attrs(&page, "script", "src").is_empty());
+    assert!(
+        texts(&page, "script").is_empty(),
+        "no script element is produced"
+    );
+}
+
+#[test]
+fn arabic_slugs_are_encoded_in_links_and_kept_as_written_on_disk() {
+    let site = TestSite::minimal();
+    let built = site.built();
+    assert!(
+        built
+            .root
+            .join("ar/products/زيت-أركان/index.html")
+            .is_file()
+    );
+    assert!(built.root.join("ar/من-نحن/index.html").is_file());
+    let fr = built.page("products/argan-oil/index.html");
+    assert_eq!(
+        switcher(&fr)["ar"],
+        "/ar/products/%D8%B2%D9%8A%D8%AA-%D8%A3%D8%B1%D9%83%D8%A7%D9%86/"
+    );
+}
+
+#[test]
+fn a_missing_category_translation_falls_back_and_warns() {
+    let site = TestSite::minimal();
+    site.remove("categories/oils/ar.md");
+    let built = site.built();
+    let warnings = built.report.warnings.to_string();
+    assert_eq!(
+        warnings,
+        "warning: categories/oils: no translation in ar: the Français text is shown there\n  hint: add ar.md\n"
+    );
+    let page = built.page("ar/categories/oils/index.html");
+    assert_eq!(texts(&page, "h1"), ["Huiles"]);
+}
+
+#[test]
+fn a_site_template_overrides_the_theme() {
+    let site = TestSite::minimal();
+    site.write("templates/404.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ t.not_found_title }} — custom</h1>{% endblock content %}");
+    let built = site.built();
+    assert_eq!(
+        texts(&built.page("404.html"), "h1")
+            .first()
+            .map(|t| t.ends_with("— custom")),
+        Some(true)
+    );
+    // The theme's other templates are still used.
+    assert_eq!(texts(&built.page("about/index.html"), "h1"), ["À propos"]);
+}
+
+#[test]
+fn a_site_i18n_file_overrides_single_strings() {
+    let site = TestSite::minimal();
+    site.write("i18n/fr.yaml", "all_products: \"La boutique\"\n");
+    let built = site.built();
+    let nav = texts(&built.page("index.html"), "nav.mainnav a");
+    assert_eq!(nav.first().map(String::as_str), Some("La boutique"));
+    let ar_nav = texts(&built.page("ar/index.html"), "nav.mainnav a");
+    assert_ne!(ar_nav.first().map(String::as_str), Some("La boutique"));
+}
+
+#[test]
+fn a_fourth_language_without_theme_strings_warns_and_falls_back() {
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "  - { code: ar, name: العربية, locale: ar-MA }\n",
+        "  - { code: ar, name: العربية, locale: ar-MA }\n  - { code: zgh, name: ⵜⴰⵎⴰⵣⵉⵖⵜ }\n",
+    );
+    site.write("home/zgh.md", "---\ntitle: ⴰⵣⵓⵍ\n---\n");
+    let built = site.built();
+    let warnings = built.report.warnings.to_string();
+    assert!(
+        warnings
+            .contains("warning: i18n/zgh.yaml: the theme has no UI strings in ⵜⴰⵎⴰⵣⵉⵖⵜ (`zgh`)"),
+        "{warnings}"
+    );
+    let page = built.page("zgh/index.html");
+    assert_eq!(attrs(&page, "html", "lang"), ["zgh"]);
+    assert_eq!(attrs(&page, "html", "dir"), ["ltr"]);
+    assert_eq!(texts(&page, "h1"), ["ⴰⵣⵓⵍ"]);
+}
