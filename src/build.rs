@@ -1,15 +1,15 @@
 //! One build, start to end: load → model → images → render → write. The library's entry point.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
-use crate::images::ImageSettings;
 use crate::lang::Lang;
 use crate::urls::Urls;
 
 /// What to build and where.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BuildOptions {
     /// The site folder (holding `souk.yaml`).
     pub site: PathBuf,
@@ -20,6 +20,29 @@ pub struct BuildOptions {
     /// Default: `SITE/.souk-cache`. Keep it between builds (and in CI) so photos are not
     /// processed again.
     pub cache_dir: Option<PathBuf>,
+    /// Told how the long stages advance, for a progress bar. The library never prints.
+    pub progress: Option<ProgressFn>,
+}
+
+/// A progress callback; called from several threads.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// How far a long stage is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// `done` of `total` photos processed (from the cache or encoded).
+    Images { done: usize, total: usize },
+}
+
+impl std::fmt::Debug for BuildOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildOptions")
+            .field("site", &self.site)
+            .field("output", &self.output)
+            .field("base_url", &self.base_url)
+            .field("cache_dir", &self.cache_dir)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BuildOptions {
@@ -29,6 +52,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             cache_dir: None,
+            progress: None,
         }
     }
 
@@ -114,7 +138,13 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         })?;
     warnings.extend(model_warnings);
 
-    let images = crate::images::process(&site, &options.cache_dir(), &ImageSettings::default())?;
+    let progress = |done: usize, total: usize| {
+        if let Some(report) = &options.progress {
+            report(Progress::Images { done, total });
+        }
+    };
+    let images =
+        crate::images::process(&site, &options.cache_dir(), &site.config.images, &progress)?;
     let urls = Urls::new(&site.config.base_url);
     let rendered = crate::render::render(&site, &theme, &images, &urls)?;
     let written = crate::write::write(

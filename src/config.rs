@@ -8,6 +8,7 @@ use serde_saphyr::Spanned;
 use url::Url;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, did_you_mean};
+use crate::images::{Format, ImageSettings};
 use crate::lang::{Direction, Lang, Localized};
 use crate::money::Currency;
 use crate::source::position;
@@ -34,6 +35,24 @@ struct RawConfig {
     items_per_page: Option<Spanned<usize>>,
     #[serde(default = "default_featured_count")]
     featured_count: usize,
+    images: Option<RawImages>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    widths: Option<Spanned<Vec<u32>>>,
+    formats: Option<Spanned<Vec<Format>>>,
+    quality: Option<RawQuality>,
+    social: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuality {
+    avif: Option<Spanned<u8>>,
+    webp: Option<Spanned<u8>>,
+    jpeg: Option<Spanned<u8>>,
 }
 
 fn default_theme() -> String {
@@ -106,6 +125,7 @@ pub struct SiteConfig {
     pub theme: String,
     pub items_per_page: usize,
     pub featured_count: usize,
+    pub images: ImageSettings,
 }
 
 impl SiteConfig {
@@ -199,6 +219,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
         theme,
         items_per_page,
         featured_count,
+        images,
     } = raw;
     let mut problems = Diagnostics::new();
     let error = |spanned_at: Option<Position>, message: String| {
@@ -392,6 +413,8 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
         Some(n) => n.value,
     };
 
+    let images = resolve_images(images, file, &mut problems);
+
     match (base_url, currency, problems.has_errors()) {
         (Some(base_url), Some(currency), false) if !languages.is_empty() => Ok(SiteConfig {
             base_url,
@@ -419,7 +442,88 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
             theme,
             items_per_page,
             featured_count,
+            images,
         }),
         _ => Err(problems),
     }
+}
+
+/// The `images:` block over the defaults.
+fn resolve_images(
+    raw: Option<RawImages>,
+    file: &Path,
+    problems: &mut Diagnostics,
+) -> ImageSettings {
+    let mut settings = ImageSettings::default();
+    let Some(RawImages {
+        widths,
+        formats,
+        quality,
+        social,
+    }) = raw
+    else {
+        return settings;
+    };
+    if let Some(widths) = widths {
+        let mut list = widths.value.clone();
+        list.sort_unstable();
+        list.dedup();
+        if list.is_empty() || list.iter().any(|w| !(16..=8192).contains(w)) {
+            problems.push(
+                Diagnostic::error(
+                    file,
+                    "`images.widths` must list widths from 16 to 8192 pixels",
+                )
+                .at(position(&widths))
+                .hint("for example `widths: [320, 640, 960, 1440]`"),
+            );
+        } else {
+            settings.widths = list;
+        }
+    }
+    if let Some(formats) = formats {
+        let mut list = Vec::new();
+        for format in &formats.value {
+            if !list.contains(format) {
+                list.push(*format);
+            }
+        }
+        if list.is_empty() {
+            problems.push(
+                Diagnostic::error(file, "`images.formats` is empty")
+                    .at(position(&formats))
+                    .hint("list at least one of `avif`, `webp`, `jpeg`; the last is what old browsers get, e.g. `[webp, jpeg]`"),
+            );
+        } else {
+            settings.formats = list;
+        }
+    }
+    if let Some(RawQuality { avif, webp, jpeg }) = quality {
+        for (value, slot) in [
+            (avif, &mut settings.quality.avif),
+            (webp, &mut settings.quality.webp),
+            (jpeg, &mut settings.quality.jpeg),
+        ] {
+            let Some(value) = value else { continue };
+            if (1..=100).contains(&value.value) {
+                *slot = value.value;
+            } else {
+                problems.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "an image quality of {} is not between 1 and 100",
+                            value.value
+                        ),
+                    )
+                    .at(position(&value))
+                    .hint("75 is a good quality for WebP, 80 for JPEG, 50 for AVIF"),
+                );
+            }
+        }
+    }
+    if let Some(social) = social {
+        settings.social = social;
+    }
+    settings
 }

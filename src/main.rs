@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use souk::build::{BuildOptions, BuildReport, build};
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use souk::build::{BuildOptions, BuildReport, Progress, ProgressFn, build};
 use souk::diagnostics::Diagnostics;
 
 /// Turn a cooperative's catalogue (YAML and Markdown) into a fast, multilingual static shop.
@@ -53,6 +56,7 @@ impl BuildArgs {
             output: self.output.clone(),
             base_url: self.base_url.clone(),
             cache_dir: self.cache_dir.clone(),
+            progress: progress_bar(),
         }
     }
 }
@@ -113,6 +117,30 @@ fn run_build(options: &BuildOptions) -> Option<BuildReport> {
             None
         }
     }
+}
+
+/// A progress bar for the photos on a terminal; nothing in logs and pipes.
+fn progress_bar() -> Option<ProgressFn> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::hidden();
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} photos")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix("processing");
+    Some(Arc::new(move |progress| match progress {
+        Progress::Images { done, total } => {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            if done == total {
+                bar.finish_and_clear();
+            }
+        }
+    }))
 }
 
 fn print_diagnostics(diagnostics: &Diagnostics) {

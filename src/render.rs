@@ -7,12 +7,12 @@
 use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tera::{Context, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::format::PriceFormatter;
-use crate::images::{ImageSet, Processed};
+use crate::images::{Format, ImageSet, Processed};
 use crate::lang::Direction;
 use crate::markdown;
 use crate::model::{self, ImageRef, Product, Site, Text};
@@ -108,6 +108,7 @@ pub fn render(
 fn compile(theme: &Theme) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_function("picture", picture);
     let sources = theme
         .templates
         .iter()
@@ -217,14 +218,33 @@ struct PageView<'a> {
     path: String,
 }
 
+/// A photo as templates get it. `src`/`srcset` are in the fallback format (the last of the
+/// site's formats); `sources` has the preferred formats for `<picture>`.
+#[derive(Serialize, Deserialize, Clone)]
+pub struct ImageView {
+    pub src: String,
+    pub srcset: String,
+    pub sources: Vec<SourceView>,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub color: String,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+pub struct SourceView {
+    #[serde(rename = "type")]
+    pub mime: String,
+    pub srcset: String,
+}
+
+/// The picture for sharing a page (Open Graph).
 #[derive(Serialize, Clone)]
-struct ImageView {
-    src: String,
-    srcset: String,
+struct SocialImageView {
+    url: String,
     width: u32,
     height: u32,
     alt: String,
-    color: String,
 }
 
 #[derive(Serialize)]
@@ -288,6 +308,7 @@ struct ProductView {
     tags: Vec<String>,
     order_url: Option<String>,
     order_email_url: Option<String>,
+    social_image: Option<SocialImageView>,
 }
 
 #[derive(Serialize)]
@@ -845,19 +866,37 @@ impl<'a> LangContext<'a> {
     fn image(&self, image: &ImageRef) -> ImageView {
         image_view(
             &self.images.images[image.image],
+            &self.site.config.images.formats,
             self.urls,
-            image
-                .alt
-                .as_ref()
-                .map(|a| {
-                    a.get(
-                        &self.site.config.languages[self.index].code,
-                        self.site.config.default_lang(),
-                    )
-                    .to_owned()
-                })
-                .unwrap_or_default(),
+            self.alt(image),
         )
+    }
+
+    /// The photo's description in this language (the default language's when missing).
+    fn alt(&self, image: &ImageRef) -> String {
+        let config = &self.site.config;
+        image
+            .alt
+            .as_ref()
+            .map(|a| {
+                a.get(&config.languages[self.index].code, config.default_lang())
+                    .to_owned()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The picture shown when a product page is shared, if its main photo has one.
+    fn social_image(&self, product: &Product) -> Option<SocialImageView> {
+        let main = product.images.first()?;
+        let social = self.images.images[main.image].social.as_ref()?;
+        Some(SocialImageView {
+            url: self
+                .urls
+                .absolute(&format!("{}/{}", model::IMAGES_SEGMENT, social.file)),
+            width: social.width,
+            height: social.height,
+            alt: self.alt(main),
+        })
     }
 
     fn card(&self, index: usize) -> CardView {
@@ -959,6 +998,7 @@ impl<'a> LangContext<'a> {
                 .whatsapp
                 .as_ref()
                 .map(|n| format!("https://wa.me/{n}?text={}", encode(&message))),
+            social_image: self.social_image(product),
             order_email_url: site.config.contact.email.as_ref().map(|e| {
                 format!(
                     "mailto:{e}?subject={}&body={}",
@@ -970,38 +1010,107 @@ impl<'a> LangContext<'a> {
     }
 }
 
-/// The image shape templates get: a middle-sized `src` and every variant in `srcset`.
-fn image_view(processed: &Processed, urls: &Urls, alt: String) -> ImageView {
+/// The image shape templates get: every width of every format, and a fallback `src` close to
+/// 640 px that also gives the aspect ratio.
+fn image_view(processed: &Processed, formats: &[Format], urls: &Urls, alt: String) -> ImageView {
     let href = |file: &str| urls.href(&format!("{}/{file}", model::IMAGES_SEGMENT));
-    let srcset = processed
-        .variants
+    let srcset = |format: Format| {
+        processed
+            .in_format(format)
+            .map(|r| format!("{} {}w", href(&r.file), r.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let fallback = formats.last().copied().unwrap_or(Format::Jpeg);
+    let sources = formats[..formats.len().saturating_sub(1)]
         .iter()
-        .map(|v| format!("{} {}w", href(&v.file), v.width))
-        .collect::<Vec<_>>()
-        .join(", ");
-    // The variant closest to 640 px serves browsers without srcset and sets the aspect ratio.
+        .map(|&f| SourceView {
+            mime: f.mime().to_owned(),
+            srcset: srcset(f),
+        })
+        .collect();
     let src = processed
-        .variants
-        .iter()
-        .min_by_key(|v| v.width.abs_diff(640));
-    match src {
-        Some(src) => ImageView {
-            src: href(&src.file),
-            srcset,
-            width: src.width,
-            height: src.height,
-            alt,
-            color: processed.color.clone(),
-        },
-        None => ImageView {
-            src: String::new(),
-            srcset,
-            width: processed.width,
-            height: processed.height,
-            alt,
-            color: processed.color.clone(),
-        },
+        .in_format(fallback)
+        .min_by_key(|r| r.width.abs_diff(640));
+    let (src, width, height) = match src {
+        Some(r) => (href(&r.file), r.width, r.height),
+        None => (String::new(), processed.width, processed.height),
+    };
+    ImageView {
+        src,
+        srcset: srcset(fallback),
+        sources,
+        width,
+        height,
+        alt,
+        color: processed.color.clone(),
     }
+}
+
+/// `picture(image=…, sizes="…", eager=false, class="")`: the one template function themes use
+/// for photos. Writes a `<picture>` with a source per preferred format, an `<img>` with
+/// `srcset`, `sizes`, `width` and `height` (no layout shift), a placeholder colour, and lazy
+/// loading unless `eager` (the main image above the fold, fetched first).
+fn picture(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Value> {
+    let image: Value = kwargs.must_get("image")?;
+    let sizes: &str = kwargs.get("sizes")?.unwrap_or("100vw");
+    let eager: bool = kwargs.get("eager")?.unwrap_or(false);
+    let class: &str = kwargs.get("class")?.unwrap_or("");
+    let image: ImageView = serde_json::to_value(&image)
+        .and_then(serde_json::from_value)
+        .map_err(|e| {
+            tera::Error::message(format!(
+                "`picture` needs an image from souk (e.g. `product.images[0]`): {e}"
+            ))
+        })?;
+    let esc = |s: &str| {
+        let mut out = Vec::with_capacity(s.len());
+        // Writing into a Vec cannot fail.
+        let _ = tera::escape_html(s, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    };
+    let mut html = String::with_capacity(512);
+    html.push_str("<picture>");
+    for source in &image.sources {
+        html.push_str(&format!(
+            "<source type=\"{}\" srcset=\"{}\" sizes=\"{}\">",
+            esc(&source.mime),
+            esc(&source.srcset),
+            esc(sizes)
+        ));
+    }
+    html.push_str("<img");
+    if !class.is_empty() {
+        html.push_str(&format!(" class=\"{}\"", esc(class)));
+    }
+    html.push_str(&format!(" src=\"{}\"", esc(&image.src)));
+    if !image.srcset.is_empty() {
+        html.push_str(&format!(
+            " srcset=\"{}\" sizes=\"{}\"",
+            esc(&image.srcset),
+            esc(sizes)
+        ));
+    }
+    html.push_str(&format!(
+        " width=\"{}\" height=\"{}\" alt=\"{}\"",
+        image.width,
+        image.height,
+        esc(&image.alt)
+    ));
+    html.push_str(if eager {
+        " fetchpriority=\"high\""
+    } else {
+        " loading=\"lazy\" decoding=\"async\""
+    });
+    if is_hex_color(&image.color) {
+        html.push_str(&format!(" style=\"background-color:{}\"", image.color));
+    }
+    html.push_str("></picture>");
+    Ok(Value::safe_string(&html))
+}
+
+fn is_hex_color(color: &str) -> bool {
+    color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn lang_prefix(site: &Site, index: usize) -> String {

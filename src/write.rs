@@ -168,7 +168,7 @@ fn fill(staging: &Path, output: &Output) -> Result<WriteReport, Diagnostic> {
         )
     })?;
     for processed in &output.images.images {
-        for rendition in &processed.variants {
+        for rendition in processed.renditions.iter().chain(&processed.social) {
             let from = output.images.dir.join(&rendition.file);
             let to = images_dir.join(&rendition.file);
             if to.exists() {

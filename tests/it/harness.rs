@@ -76,6 +76,7 @@ impl TestSite {
             output: Some(self.output()),
             base_url: None,
             cache_dir: Some(self.dir.path().join("cache")),
+            progress: None,
         }
     }
 

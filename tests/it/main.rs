@@ -6,5 +6,6 @@ mod harness;
 mod cli;
 mod content_errors;
 mod example_site;
+mod images;
 mod output;
 mod rendering;

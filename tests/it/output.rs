@@ -87,20 +87,3 @@ fn a_folder_souk_did_not_make_is_not_replaced() {
         b"years of work"
     );
 }
-
-#[test]
-fn a_rebuild_with_the_same_photos_processes_none() {
-    let site = TestSite::minimal();
-    assert_eq!(site.built().report.images_encoded, 2);
-    let again = site.built();
-    assert_eq!((again.report.images, again.report.images_encoded), (2, 0));
-    site.write(
-        "products/argan-oil/bottle.jpg",
-        std::fs::read(site.path("producers/fatima/portrait.jpg")).unwrap(),
-    );
-    assert_eq!(
-        site.built().report.images_encoded,
-        0,
-        "the same bytes as another photo are already processed"
-    );
-}

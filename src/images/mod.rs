@@ -1,0 +1,442 @@
+//! Photos: each source image is decoded once (shrunk while decoding where the codec can),
+//! turned upright, converted to sRGB, stripped of its metadata (a phone photo carries the GPS
+//! position of the member's home), and written at the site's widths in the site's formats, into
+//! a cache outside the output keyed by the photo's content and the settings. A rebuild with the
+//! same photos does no image work at all; entries no build uses any more are pruned.
+
+mod decode;
+mod encode;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::Site;
+
+pub use decode::{MAX_PIXELS, MAX_SIDE};
+
+/// Larger files are refused before decoding: no product photo needs more.
+pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The size of the picture shown when a product is shared (Open Graph, WhatsApp, Facebook).
+pub const SOCIAL_WIDTH: u32 = 1200;
+pub const SOCIAL_HEIGHT: u32 = 630;
+
+/// An output image format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Avif,
+    Webp,
+    Jpeg,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Avif => "avif",
+            Format::Webp => "webp",
+            Format::Jpeg => "jpg",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Avif => "image/avif",
+            Format::Webp => "image/webp",
+            Format::Jpeg => "image/jpeg",
+        }
+    }
+}
+
+/// What to make of every photo (`images:` in `souk.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageSettings {
+    /// Widths of the variants, ascending. A photo is never enlarged: one narrower than the
+    /// largest width gets a variant at its own width instead.
+    pub widths: Vec<u32>,
+    /// Most preferred first; the last is what browsers without `<picture>` support get.
+    pub formats: Vec<Format>,
+    pub quality: Quality,
+    /// Whether product photos get a 1200×630 picture for sharing.
+    pub social: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Quality {
+    pub avif: u8,
+    pub webp: u8,
+    pub jpeg: u8,
+}
+
+impl Quality {
+    pub fn of(&self, format: Format) -> u8 {
+        match format {
+            Format::Avif => self.avif,
+            Format::Webp => self.webp,
+            Format::Jpeg => self.jpeg,
+        }
+    }
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            widths: vec![320, 640, 960, 1440],
+            formats: vec![Format::Webp, Format::Jpeg],
+            quality: Quality {
+                avif: 50,
+                webp: 75,
+                jpeg: 80,
+            },
+            social: true,
+        }
+    }
+}
+
+/// A processed photo: its upright size, a placeholder colour and its files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Processed {
+    pub width: u32,
+    pub height: u32,
+    /// The average colour, `#rrggbb`, shown while the photo loads.
+    pub color: String,
+    /// Ascending by width, each width in every format.
+    pub renditions: Vec<Rendition>,
+    /// The 1200×630 (or smaller, for small photos) JPEG for sharing, when asked for.
+    pub social: Option<Rendition>,
+}
+
+impl Processed {
+    /// The renditions in one format, ascending by width.
+    pub fn in_format(&self, format: Format) -> impl Iterator<Item = &Rendition> {
+        self.renditions.iter().filter(move |r| r.format == format)
+    }
+}
+
+/// One file written for a photo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rendition {
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+    /// File name in the cache and under `images/` in the output.
+    pub file: String,
+    pub bytes: u64,
+}
+
+/// Every photo of the site, processed, by the index of [`Site::images`].
+#[derive(Debug)]
+pub struct ImageSet {
+    pub images: Vec<Processed>,
+    /// Where the rendition files are.
+    pub dir: PathBuf,
+    /// How many photos were encoded in this build (the rest came from the cache).
+    pub encoded: usize,
+    /// Cache files deleted because no photo of the site uses them any more.
+    pub pruned: usize,
+}
+
+/// Processes every photo of `site` in parallel, reusing what `cache_dir` already has, and
+/// calling `progress(done, total)` as photos finish.
+pub fn process(
+    site: &Site,
+    cache_dir: &Path,
+    settings: &ImageSettings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ImageSet, Diagnostics> {
+    let dir = cache_dir.join("images");
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Diagnostic::error(
+            &dir,
+            format!(
+                "cannot create the image cache: {}",
+                crate::fs::io_reason(&e)
+            ),
+        )
+        .hint("check that the folder is writable, or pass another `--cache-dir`")
+    })?;
+    let social = social_images(site, settings);
+    let settings_key = serde_json::to_string(settings).unwrap_or_default();
+    let total = site.images.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<(Processed, bool), Diagnostic>> = site
+        .images
+        .par_iter()
+        .enumerate()
+        .map(|(index, image)| {
+            let result = process_one(
+                &image.path,
+                &image.file,
+                &dir,
+                &settings_key,
+                settings,
+                social.contains(&index),
+            );
+            progress(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            );
+            result
+        })
+        .collect();
+    let mut problems = Diagnostics::new();
+    let mut images = Vec::with_capacity(results.len());
+    let mut encoded = 0;
+    for result in results {
+        match result {
+            Ok((processed, fresh)) => {
+                encoded += usize::from(fresh);
+                images.push(processed);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let pruned = prune(&dir, &images);
+    Ok(ImageSet {
+        images,
+        dir,
+        encoded,
+        pruned,
+    })
+}
+
+/// The images that get a picture for sharing: each product's main photo.
+fn social_images(site: &Site, settings: &ImageSettings) -> HashSet<usize> {
+    if !settings.social {
+        return HashSet::new();
+    }
+    site.products
+        .iter()
+        .filter_map(|p| p.images.first())
+        .map(|i| i.image)
+        .collect()
+}
+
+/// One photo: from the cache when its manifest is there, else decoded and encoded. The boolean
+/// says whether it was encoded now.
+fn process_one(
+    path: &Path,
+    file: &Path,
+    dir: &Path,
+    settings_key: &str,
+    settings: &ImageSettings,
+    social: bool,
+) -> Result<(Processed, bool), Diagnostic> {
+    let fail = |message: String| Diagnostic::error(file, message);
+    let size = std::fs::metadata(path)
+        .map_err(|e| {
+            fail(format!(
+                "cannot read this photo: {}",
+                crate::fs::io_reason(&e)
+            ))
+        })?
+        .len();
+    if size > MAX_IMAGE_BYTES {
+        return Err(fail(format!(
+            "this photo is {} MB, more than the {} MB souk accepts",
+            size / 1_000_000,
+            MAX_IMAGE_BYTES / 1_000_000
+        ))
+        .hint("export it at a smaller size; 2000 pixels wide is plenty for a shop"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        fail(format!(
+            "cannot read this photo: {}",
+            crate::fs::io_reason(&e)
+        ))
+    })?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(settings_key.as_bytes());
+    hasher.update(&[u8::from(social)]);
+    hasher.update(&bytes);
+    let key = hasher.finalize().to_hex()[..16].to_owned();
+    let manifest_path = dir.join(format!("{key}.json"));
+    if let Some(cached) = read_manifest(&manifest_path, dir) {
+        return Ok((cached, false));
+    }
+    let unreadable = |why: String| {
+        fail(format!("this photo cannot be used: {why}")).hint(
+            "open it in a photo editor and export it again as a JPEG of at most 4000 pixels a side",
+        )
+    };
+    let probe = decode::probe(&bytes).map_err(unreadable)?;
+    let targets = target_widths(probe.width, &settings.widths);
+    let largest = targets.last().copied().unwrap_or(probe.width);
+    let (need_w, need_h) = if social {
+        (largest.max(SOCIAL_WIDTH), SOCIAL_HEIGHT)
+    } else {
+        (largest, 1)
+    };
+    let pixels = decode::decode(
+        &bytes,
+        &probe,
+        need_w.min(probe.width),
+        need_h.min(probe.height),
+    )
+    .map_err(unreadable)?;
+    let (width, height) = (probe.width, probe.height);
+
+    let mut renditions = Vec::new();
+    let mut written = Vec::new();
+    // Largest first, each from the previous: one Lanczos pass over the big frame, then small ones.
+    let mut current = None::<decode::Pixels>;
+    for &target in targets.iter().rev() {
+        let target_height = scaled_height(width, height, target);
+        let from = current.as_ref().unwrap_or(&pixels);
+        let resized = encode::resize(from, target, target_height, None)
+            .map_err(|e| fail(format!("cannot resize this photo: {e}")))?;
+        for &format in &settings.formats {
+            let data = encode::encode(&resized, format, settings.quality.of(format))
+                .map_err(|e| fail(format!("cannot encode this photo: {e}")))?;
+            let name = format!("{key}-{target}.{}", format.extension());
+            write_atomically(&dir.join(&name), &data)
+                .map_err(|why| fail(format!("cannot write to the image cache: {why}")))?;
+            renditions.push(Rendition {
+                width: target,
+                height: target_height,
+                format,
+                file: name.clone(),
+                bytes: data.len() as u64,
+            });
+            written.push(name);
+        }
+        current = Some(resized);
+    }
+    renditions.sort_by_key(|r| (r.width, r.format));
+    let color = current
+        .as_ref()
+        .map(encode::average_color)
+        .unwrap_or_else(|| "#808080".to_owned());
+
+    let social = if social {
+        let rendition = social_picture(&pixels, &key, dir, settings.quality.jpeg)
+            .map_err(|e| fail(format!("cannot make the sharing picture: {e}")))?;
+        written.push(rendition.file.clone());
+        Some(rendition)
+    } else {
+        None
+    };
+    let processed = Processed {
+        width,
+        height,
+        color,
+        renditions,
+        social,
+    };
+    let manifest = serde_json::to_vec(&processed).map_err(|e| fail(e.to_string()))?;
+    // The manifest is written last: its presence means every rendition is complete.
+    write_atomically(&manifest_path, &manifest)
+        .map_err(|why| fail(format!("cannot write to the image cache: {why}")))?;
+    Ok((processed, true))
+}
+
+/// The widths to make for a photo `width` pixels wide: every configured width below it, and
+/// the photo's own width when it is narrower than the largest configured one. Never enlarges.
+fn target_widths(width: u32, widths: &[u32]) -> Vec<u32> {
+    let largest = widths.iter().copied().max().unwrap_or(width);
+    let mut targets: Vec<u32> = widths.iter().copied().filter(|w| *w < width).collect();
+    if width <= largest {
+        targets.push(width);
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
+fn scaled_height(width: u32, height: u32, target: u32) -> u32 {
+    ((u64::from(height) * u64::from(target) + u64::from(width) / 2) / u64::from(width)).max(1)
+        as u32
+}
+
+/// The centre of the photo cropped to 1200:630 and resized to 1200×630 (smaller photos keep
+/// their size), as a JPEG: what every social network and messenger shows.
+fn social_picture(
+    pixels: &decode::Pixels,
+    key: &str,
+    dir: &Path,
+    quality: u8,
+) -> Result<Rendition, String> {
+    let (w, h) = (f64::from(pixels.width), f64::from(pixels.height));
+    let ratio = f64::from(SOCIAL_WIDTH) / f64::from(SOCIAL_HEIGHT);
+    let (crop_w, crop_h) = if w / h > ratio {
+        (h * ratio, h)
+    } else {
+        (w, w / ratio)
+    };
+    let crop = ((w - crop_w) / 2.0, (h - crop_h) / 2.0, crop_w, crop_h);
+    let out_w = SOCIAL_WIDTH.min(crop_w as u32).max(1);
+    let out_h = ((f64::from(out_w) / ratio).round() as u32).max(1);
+    let resized = encode::resize(pixels, out_w, out_h, Some(crop))?;
+    let data = encode::encode(&resized, Format::Jpeg, quality)?;
+    let name = format!("{key}-social.jpg");
+    write_atomically(&dir.join(&name), &data)?;
+    Ok(Rendition {
+        width: out_w,
+        height: out_h,
+        format: Format::Jpeg,
+        file: name,
+        bytes: data.len() as u64,
+    })
+}
+
+fn read_manifest(path: &Path, dir: &Path) -> Option<Processed> {
+    let bytes = std::fs::read(path).ok()?;
+    let processed: Processed = serde_json::from_slice(&bytes).ok()?;
+    let files = processed.renditions.iter().chain(&processed.social);
+    files
+        .clone()
+        .all(|r| dir.join(&r.file).is_file())
+        .then_some(processed)
+}
+
+/// Deletes cache files no processed photo refers to. Only names souk writes are touched.
+fn prune(dir: &Path, images: &[Processed]) -> usize {
+    let keep: HashSet<&str> = images
+        .iter()
+        .flat_map(|p| p.renditions.iter().chain(&p.social))
+        .filter_map(|r| r.file.split('-').next())
+        .collect();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut pruned = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let key = name.split(['-', '.']).next().unwrap_or("");
+        let ours = key.len() == 16 && key.bytes().all(|b| b.is_ascii_hexdigit());
+        if ours && !keep.contains(key) && std::fs::remove_file(entry.path()).is_ok() {
+            pruned += 1;
+        }
+    }
+    pruned
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| crate::fs::io_reason(&e))?;
+    std::fs::rename(&tmp, path).map_err(|e| crate::fs::io_reason(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photos_are_never_enlarged() {
+        assert_eq!(
+            target_widths(2000, &[320, 640, 960, 1440]),
+            [320, 640, 960, 1440]
+        );
+        assert_eq!(target_widths(800, &[320, 640, 960, 1440]), [320, 640, 800]);
+        assert_eq!(target_widths(200, &[320, 640]), [200]);
+        assert_eq!(target_widths(640, &[320, 640]), [320, 640]);
+    }
+}
