@@ -36,6 +36,53 @@ struct RawConfig {
     #[serde(default = "default_featured_count")]
     featured_count: usize,
     images: Option<RawImages>,
+    shipping: Option<RawShipping>,
+    returns: Option<RawReturns>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShipping {
+    /// ISO 3166-1 alpha-2 codes; default: the contact's country.
+    countries: Option<Vec<String>>,
+    rate: Spanned<crate::money::DecimalText>,
+    free_over: Option<Spanned<crate::money::DecimalText>>,
+    handling_days: Option<[u32; 2]>,
+    transit_days: Option<[u32; 2]>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReturns {
+    days: u32,
+    #[serde(default)]
+    fees: ReturnFees,
+}
+
+/// Who pays for sending a product back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnFees {
+    #[default]
+    Free,
+    Customer,
+}
+
+/// Delivery terms, for structured data and product feeds.
+#[derive(Debug, Clone)]
+pub struct Shipping {
+    pub countries: Vec<String>,
+    pub rate: crate::money::Minor,
+    pub free_over: Option<crate::money::Minor>,
+    pub handling_days: [u32; 2],
+    pub transit_days: [u32; 2],
+}
+
+/// The return policy, for structured data.
+#[derive(Debug, Clone, Copy)]
+pub struct Returns {
+    pub days: u32,
+    pub fees: ReturnFees,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +173,8 @@ pub struct SiteConfig {
     pub items_per_page: usize,
     pub featured_count: usize,
     pub images: ImageSettings,
+    pub shipping: Option<Shipping>,
+    pub returns: Option<Returns>,
 }
 
 impl SiteConfig {
@@ -220,6 +269,8 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
         items_per_page,
         featured_count,
         images,
+        shipping,
+        returns,
     } = raw;
     let mut problems = Diagnostics::new();
     let error = |spanned_at: Option<Position>, message: String| {
@@ -414,6 +465,13 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
     };
 
     let images = resolve_images(images, file, &mut problems);
+    let shipping = match (shipping, currency) {
+        (Some(raw), Some(currency)) => {
+            resolve_shipping(raw, currency, country.as_deref(), file, &mut problems)
+        }
+        _ => None,
+    };
+    let returns = returns.map(|RawReturns { days, fees }| Returns { days, fees });
 
     match (base_url, currency, problems.has_errors()) {
         (Some(base_url), Some(currency), false) if !languages.is_empty() => Ok(SiteConfig {
@@ -443,6 +501,8 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
             items_per_page,
             featured_count,
             images,
+            shipping,
+            returns,
         }),
         _ => Err(problems),
     }
@@ -526,4 +586,65 @@ fn resolve_images(
         settings.social = social;
     }
     settings
+}
+
+fn resolve_shipping(
+    raw: RawShipping,
+    currency: Currency,
+    country: Option<&str>,
+    file: &Path,
+    problems: &mut Diagnostics,
+) -> Option<Shipping> {
+    let RawShipping {
+        countries,
+        rate,
+        free_over,
+        handling_days,
+        transit_days,
+    } = raw;
+    let mut price =
+        |text: &Spanned<crate::money::DecimalText>, key: &str| match crate::money::parse_price(
+            &text.value.0,
+            currency.decimals(),
+        ) {
+            Ok(minor) => Some(minor),
+            Err(why) => {
+                problems.push(
+                    Diagnostic::error(file, format!("`shipping.{key}` `{}` {why}", text.value.0))
+                        .at(position(text))
+                        .hint(format!(
+                            "write an amount in {} such as \"30.00\"",
+                            currency.code()
+                        )),
+                );
+                None
+            }
+        };
+    let rate = price(&rate, "rate")?;
+    let free_over = match &free_over {
+        Some(text) => Some(price(text, "free_over")?),
+        None => None,
+    };
+    let countries = match countries {
+        Some(list) if !list.is_empty() => list
+            .into_iter()
+            .map(|c| c.trim().to_ascii_uppercase())
+            .collect(),
+        _ => {
+            match country {
+                Some(country) => vec![country.trim().to_ascii_uppercase()],
+                None => {
+                    problems.push(Diagnostic::error(file, "`shipping` does not say where the cooperative delivers").hint("add `countries: [MA]` under `shipping`, or `country: MA` under `contact`"));
+                    return None;
+                }
+            }
+        }
+    };
+    Some(Shipping {
+        countries,
+        rate,
+        free_over,
+        handling_days: handling_days.unwrap_or([0, 1]),
+        transit_days: transit_days.unwrap_or([1, 5]),
+    })
 }

@@ -23,6 +23,15 @@ struct Cli {
 enum Command {
     /// Build the site into a folder of static files.
     Build(BuildArgs),
+    /// Audit the site's content for search engines and product listings.
+    Check {
+        /// The site folder, holding `souk.yaml`.
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// `text` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Build the site and serve it on this computer to look at it.
     Serve {
         #[command(flatten)]
@@ -31,6 +40,12 @@ enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -68,6 +83,7 @@ fn main() -> ExitCode {
             Some(_) => ExitCode::SUCCESS,
             None => ExitCode::FAILURE,
         },
+        Command::Check { site_dir, format } => run_check(&site_dir, format),
         Command::Serve { build: args, port } => {
             let options = args.options();
             let Some(report) = run_build(&options) else {
@@ -117,6 +133,46 @@ fn run_build(options: &BuildOptions) -> Option<BuildReport> {
             None
         }
     }
+}
+
+/// Audits the site; exits non-zero when there are errors (warnings alone are fine).
+fn run_check(site: &std::path::Path, format: Format) -> ExitCode {
+    let (findings, loaded) = match souk::check::check(site) {
+        Ok(findings) => (findings, true),
+        Err(problems) => (problems, false),
+    };
+    match format {
+        Format::Json => match serde_json::to_string_pretty(&findings) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("error: {e}"),
+        },
+        Format::Text => {
+            print_diagnostics(&findings);
+            let errors = findings.error_count();
+            let warnings = findings.iter().count() - errors;
+            let verdict = if !loaded {
+                "the site could not be read"
+            } else if errors == 0 && warnings == 0 {
+                "all clear"
+            } else {
+                "see above"
+            };
+            eprintln!(
+                "{errors} error{}, {warnings} warning{}: {verdict}",
+                plural(errors),
+                plural(warnings)
+            );
+        }
+    }
+    if findings.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// A progress bar for the photos on a terminal; nothing in logs and pipes.

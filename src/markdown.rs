@@ -86,6 +86,27 @@ pub fn render(markdown: &str) -> String {
 }
 
 /// `level` moved so that `top` (the document's highest level) becomes 2.
+/// The text of `markdown` without markup, paragraphs joined by spaces: for descriptions in
+/// search results, structured data and product feeds.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_SMART_PUNCTUATION,
+    ) {
+        match event {
+            Event::Text(text) | Event::Code(text) => out.push_str(&text),
+            Event::SoftBreak | Event::HardBreak | Event::End(_)
+                if !out.ends_with(' ') && !out.is_empty() =>
+            {
+                out.push(' ')
+            }
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn shifted(level: HeadingLevel, top: usize) -> HeadingLevel {
     match (level as usize + 2).saturating_sub(top) {
         0..=2 => HeadingLevel::H2,

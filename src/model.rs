@@ -71,6 +71,10 @@ pub struct Product {
     pub price_from: bool,
     pub compare_at: Option<Minor>,
     pub availability: Availability,
+    /// Whether `availability` was written (not derived from `stock` or assumed).
+    pub availability_declared: bool,
+    /// For preorders: when the product will be available, `YYYY-MM-DD`.
+    pub available_from: Option<String>,
     pub stock: Option<u32>,
     pub featured: bool,
     pub date: Option<String>,
@@ -534,6 +538,7 @@ impl Resolver<'_> {
             compare_at_price,
             stock,
             availability,
+            available_from,
             featured,
             date,
             weight_grams,
@@ -589,14 +594,16 @@ impl Resolver<'_> {
             }
         }
 
-        if let Some(date) = &date
-            && !valid_date(date.value.trim())
-        {
-            self.problems.push(
-                Diagnostic::error(&file, format!("`date` `{}` is not a date", date.value))
-                    .at(position(date))
-                    .hint("write it as year-month-day, e.g. `2025-03-14`"),
-            );
+        for (key, value) in [("date", &date), ("available_from", &available_from)] {
+            if let Some(value) = value
+                && !valid_date(value.value.trim())
+            {
+                self.problems.push(
+                    Diagnostic::error(&file, format!("`{key}` `{}` is not a date", value.value))
+                        .at(position(value))
+                        .hint("write it as year-month-day, e.g. `2025-03-14`"),
+                );
+            }
         }
 
         let own_price = price.as_ref().and_then(|p| self.price(&file, "price", p));
@@ -661,6 +668,7 @@ impl Resolver<'_> {
                 (None, false)
             }
         };
+        let availability_declared = availability.is_some();
         let availability = if variants.is_empty() {
             availability_of(availability, stock)
         } else {
@@ -701,6 +709,8 @@ impl Resolver<'_> {
             price_from,
             compare_at,
             availability,
+            availability_declared,
+            available_from: available_from.map(|d| d.value.trim().to_owned()),
             stock,
             featured,
             date: date.map(|d| d.value.trim().to_owned()),

@@ -119,6 +119,24 @@ pub fn parse_price(text: &str, decimals: u32) -> Result<Minor, PriceError> {
         .ok_or(PriceError::TooLarge)
 }
 
+/// `amount` as a plain decimal with all the currency's decimals (`1234.50`), as structured data
+/// and product feeds want it.
+pub fn decimal_string(amount: Minor, decimals: u32) -> String {
+    let scale = 10i64.pow(decimals);
+    let sign = if amount.0 < 0 { "-" } else { "" };
+    let abs = amount.0.unsigned_abs();
+    if decimals == 0 {
+        return format!("{sign}{abs}");
+    }
+    let scale = scale.unsigned_abs();
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = decimals as usize
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +150,13 @@ mod tests {
         assert_eq!(parse_price("12,99", 2), Ok(Minor(1299)));
         assert_eq!(parse_price("12.100", 2), Ok(Minor(1210)));
         assert_eq!(parse_price("500", 0), Ok(Minor(500)));
+    }
+
+    #[test]
+    fn decimal_strings_keep_every_decimal() {
+        assert_eq!(decimal_string(Minor(123450), 2), "1234.50");
+        assert_eq!(decimal_string(Minor(5), 2), "0.05");
+        assert_eq!(decimal_string(Minor(500), 0), "500");
     }
 
     #[test]

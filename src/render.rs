@@ -16,6 +16,7 @@ use crate::images::{Format, ImageSet, Processed};
 use crate::lang::Direction;
 use crate::markdown;
 use crate::model::{self, ImageRef, Product, Site, Text};
+use crate::seo::{self, PageSeo, Subject, sitemap};
 use crate::source::{Availability, Menu};
 use crate::theme::Theme;
 use crate::urls::Urls;
@@ -34,6 +35,43 @@ pub struct Rendered {
     pub files: Vec<OutputFile>,
     /// HTML pages per language index.
     pub pages_per_lang: Vec<usize>,
+}
+
+/// What the renderer knows of a page besides its template context.
+struct PageOut {
+    template: &'static str,
+    subject: Subject,
+    path: String,
+    title: String,
+    /// Before cutting to length.
+    description: Option<String>,
+    /// The same page in each language, where it exists.
+    alternates: Vec<Option<String>>,
+    /// Where the language switcher goes when the page does not exist in a language.
+    fallbacks: Vec<Option<String>>,
+    breadcrumbs: Vec<(String, String)>,
+    lastmod: Option<String>,
+    images: Vec<String>,
+}
+
+fn subject_kind(subject: Subject) -> &'static str {
+    match subject {
+        Subject::Home => "home",
+        Subject::Product(_) => "product",
+        Subject::Category(_) => "category",
+        Subject::Products => "products",
+        Subject::Producer(_) => "producer",
+        Subject::Page(_) => "page",
+        Subject::NotFound => "not_found",
+    }
+}
+
+/// A page's summary, or the text of its body when it has none.
+fn summary_or_body(text: &Text) -> String {
+    match &text.summary {
+        Some(summary) if !summary.trim().is_empty() => summary.clone(),
+        _ => markdown::plain_text(&text.body),
+    }
 }
 
 /// One page to render.
@@ -73,19 +111,21 @@ pub fn render(
         .enumerate()
         .flat_map(|(lang, ctx)| ctx.jobs().into_iter().map(move |job| (lang, job)))
         .collect();
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let results: Vec<Result<(OutputFile, Option<sitemap::Entry>), Diagnostic>> = jobs
         .par_iter()
         .map(|&(lang, job)| langs[lang].render(&tera, theme, job))
         .collect();
 
-    let mut files = Vec::with_capacity(results.len());
+    let mut files = Vec::with_capacity(results.len() + 8);
+    let mut entries = Vec::with_capacity(results.len());
     let mut pages_per_lang = vec![0; langs.len()];
     let mut seen_places = HashSet::new();
     for ((lang, _), result) in jobs.iter().zip(results) {
         match result {
-            Ok(file) => {
+            Ok((file, entry)) => {
                 pages_per_lang[*lang] += 1;
                 files.push(file);
+                entries.extend(entry);
             }
             // A broken template breaks every page that uses it: say it once per place.
             Err(problem) => {
@@ -98,10 +138,48 @@ pub fn render(
     if problems.has_errors() {
         return Err(problems);
     }
+    files.extend(seo_files(site, theme, images, urls, &entries));
     Ok(Rendered {
         files,
         pages_per_lang,
     })
+}
+
+/// Sitemaps, `robots.txt` (unless the site has its own) and the product feeds of every language.
+fn seo_files(
+    site: &Site,
+    theme: &Theme,
+    images: &ImageSet,
+    urls: &Urls,
+    entries: &[sitemap::Entry],
+) -> Vec<OutputFile> {
+    let codes: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let mut files: Vec<OutputFile> = sitemap::sitemaps(entries, &codes, urls)
+        .into_iter()
+        .map(|(path, contents)| OutputFile { path, contents })
+        .collect();
+    if !theme.static_files.contains_key("robots.txt") {
+        files.push(OutputFile {
+            path: "robots.txt".to_owned(),
+            contents: sitemap::robots(urls).into_bytes(),
+        });
+    }
+    for (lang, code) in codes.iter().enumerate() {
+        files.push(OutputFile {
+            path: format!("feeds/google-merchant-{code}.xml"),
+            contents: seo::feeds::google_merchant(site, images, urls, lang),
+        });
+        files.push(OutputFile {
+            path: format!("feeds/meta-catalog-{code}.csv"),
+            contents: seo::feeds::meta_catalog(site, images, urls, lang),
+        });
+    }
+    files
 }
 
 /// Compiles every template, reporting each broken one with its file, line and column.
@@ -556,14 +634,20 @@ impl<'a> LangContext<'a> {
         self.strings.get(key).cloned().unwrap_or_default()
     }
 
-    fn render(&self, tera: &Tera, theme: &Theme, job: Job) -> Result<OutputFile, Diagnostic> {
+    fn render(
+        &self,
+        tera: &Tera,
+        theme: &Theme,
+        job: Job,
+    ) -> Result<(OutputFile, Option<sitemap::Entry>), Diagnostic> {
         let site = self.site;
         let i = self.index;
         let mut ctx = Context::new();
         for (name, value) in &self.globals {
             ctx.insert_value(*name, value.clone());
         }
-        let (template, path, kind, title, description, alternates) = match job {
+        let home_crumb = || (self.string("home"), lang_prefix(site, i));
+        let page = match job {
             Job::Home => {
                 let text = self.text(&site.home[i]);
                 ctx.insert(
@@ -602,39 +686,56 @@ impl<'a> LangContext<'a> {
                     .filter_map(|p| self.producer_card(p))
                     .collect();
                 ctx.insert("producers", &producers);
-                let title = format!("{} | {}", self.coop, text.title);
-                (
-                    "home.html",
-                    text.path.clone(),
-                    "home",
-                    title,
-                    text.summary.clone(),
-                    site.home
-                        .iter()
-                        .map(|t| t.as_ref().map(|t| t.path.clone()))
-                        .collect::<Vec<_>>(),
-                )
+                PageOut {
+                    template: "home.html",
+                    subject: Subject::Home,
+                    path: text.path.clone(),
+                    title: format!("{} | {}", self.coop, text.title),
+                    description: text.summary.clone().or_else(|| self.tagline()),
+                    alternates: paths(&site.home),
+                    fallbacks: Vec::new(),
+                    breadcrumbs: Vec::new(),
+                    lastmod: None,
+                    images: Vec::new(),
+                }
             }
-            Job::NotFound => (
-                "404.html",
-                format!("{}404.html", lang_prefix(site, i)),
-                "not_found",
-                format!("{} | {}", self.string("not_found_title"), self.coop),
-                None,
-                vec![None; site.config.languages.len()],
-            ),
+            Job::NotFound => PageOut {
+                template: "404.html",
+                subject: Subject::NotFound,
+                path: format!("{}404.html", lang_prefix(site, i)),
+                title: format!("{} | {}", self.string("not_found_title"), self.coop),
+                description: None,
+                alternates: vec![None; site.config.languages.len()],
+                fallbacks: Vec::new(),
+                breadcrumbs: Vec::new(),
+                lastmod: None,
+                images: Vec::new(),
+            },
             Job::Product(n) => {
                 let product = &site.products[n];
                 let text = self.text(&product.texts[i]);
                 ctx.insert("product", &self.product(product, text));
-                (
-                    "product.html",
-                    text.path.clone(),
-                    "product",
-                    format!("{} | {}", text.title, self.coop),
-                    text.summary.clone(),
-                    paths(&product.texts),
-                )
+                let category = self.text(&site.categories[product.category].texts[i]);
+                PageOut {
+                    template: "product.html",
+                    subject: Subject::Product(n),
+                    path: text.path.clone(),
+                    title: format!("{} | {}", text.title, self.coop),
+                    description: Some(summary_or_body(text)),
+                    alternates: paths(&product.texts),
+                    fallbacks: Vec::new(),
+                    breadcrumbs: vec![
+                        home_crumb(),
+                        (category.title.clone(), category.path.clone()),
+                        (text.title.clone(), text.path.clone()),
+                    ],
+                    lastmod: product.date.clone(),
+                    images: product
+                        .images
+                        .iter()
+                        .filter_map(|img| self.full_image_url(img))
+                        .collect(),
+                }
             }
             Job::Category { category, page } => {
                 let cat = &site.categories[category];
@@ -654,34 +755,45 @@ impl<'a> LangContext<'a> {
                         url: self.urls.href(&text.path),
                     },
                 );
-                let title = page_title(&text.title, page, &self.string("page"), &self.coop);
-                (
-                    "category.html",
-                    paginated(&text.path, page),
-                    "category",
-                    title,
-                    text.summary.clone(),
-                    cat.texts
+                let per_page = site.config.items_per_page;
+                let count_in = |l: usize| {
+                    cat.products
+                        .iter()
+                        .filter(|&&p| site.products[p].texts[l].is_some())
+                        .count()
+                };
+                PageOut {
+                    template: "category.html",
+                    subject: Subject::Category(category),
+                    path: paginated(&text.path, page),
+                    title: page_title(&text.title, page, &self.string("page"), &self.coop),
+                    description: Some(summary_or_body(text)),
+                    // Only languages where this page number exists: one untranslated product
+                    // can make a listing a page shorter.
+                    alternates: cat
+                        .texts
                         .iter()
                         .enumerate()
                         .map(|(l, t)| {
-                            let count = cat
-                                .products
-                                .iter()
-                                .filter(|&&p| site.products[p].texts[l].is_some())
-                                .count();
-                            t.as_ref().map(|t| {
-                                paginated(
-                                    &t.path,
-                                    same_page_or_first(page, count, site.config.items_per_page),
-                                )
-                            })
+                            t.as_ref()
+                                .filter(|_| page < pages_for(count_in(l), per_page))
+                                .map(|t| paginated(&t.path, page))
                         })
                         .collect(),
-                )
+                    fallbacks: paths(&cat.texts),
+                    breadcrumbs: vec![home_crumb(), (text.title.clone(), text.path.clone())],
+                    lastmod: None,
+                    images: cat
+                        .image
+                        .iter()
+                        .filter_map(|img| self.full_image_url(img))
+                        .collect(),
+                }
             }
             Job::AllProducts { page } => {
-                let base = format!("{}{}/", lang_prefix(site, i), model::PRODUCTS_SEGMENT);
+                let base_in =
+                    |l: usize| format!("{}{}/", lang_prefix(site, l), model::PRODUCTS_SEGMENT);
+                let base = base_in(i);
                 let products: Vec<usize> = self.published_products().collect();
                 self.listing(&mut ctx, &base, &products, page);
                 let name = self.string("all_products");
@@ -693,27 +805,32 @@ impl<'a> LangContext<'a> {
                         url: self.urls.href(&base),
                     },
                 );
-                (
-                    "category.html",
-                    paginated(&base, page),
-                    "products",
-                    page_title(&name, page, &self.string("page"), &self.coop),
-                    None,
-                    (0..site.config.languages.len())
+                let per_page = site.config.items_per_page;
+                let count_in = |l: usize| {
+                    site.products
+                        .iter()
+                        .filter(|p| p.texts[l].is_some())
+                        .count()
+                };
+                PageOut {
+                    template: "category.html",
+                    subject: Subject::Products,
+                    path: paginated(&base, page),
+                    title: page_title(&name, page, &self.string("page"), &self.coop),
+                    description: self.tagline(),
+                    alternates: (0..site.config.languages.len())
                         .map(|l| {
-                            let count = site
-                                .products
-                                .iter()
-                                .filter(|p| p.texts[l].is_some())
-                                .count();
-                            let page = same_page_or_first(page, count, site.config.items_per_page);
-                            Some(paginated(
-                                &format!("{}{}/", lang_prefix(site, l), model::PRODUCTS_SEGMENT),
-                                page,
-                            ))
+                            (page < pages_for(count_in(l), per_page))
+                                .then(|| paginated(&base_in(l), page))
                         })
                         .collect(),
-                )
+                    fallbacks: (0..site.config.languages.len())
+                        .map(|l| Some(base_in(l)))
+                        .collect(),
+                    breadcrumbs: vec![home_crumb(), (name, base.clone())],
+                    lastmod: None,
+                    images: Vec::new(),
+                }
             }
             Job::Producer(n) => {
                 let producer = &site.producers[n];
@@ -741,14 +858,23 @@ impl<'a> LangContext<'a> {
                     .map(|p| self.card(p))
                     .collect();
                 ctx.insert("products", &cards);
-                (
-                    "producer.html",
-                    text.path.clone(),
-                    "producer",
-                    format!("{} | {}", text.title, self.coop),
-                    text.summary.clone(),
-                    paths(&producer.texts),
-                )
+                PageOut {
+                    template: "producer.html",
+                    subject: Subject::Producer(n),
+                    path: text.path.clone(),
+                    title: format!("{} | {}", text.title, self.coop),
+                    description: Some(seo::describe(&markdown::plain_text(&text.body)))
+                        .filter(|d| !d.is_empty()),
+                    alternates: paths(&producer.texts),
+                    fallbacks: Vec::new(),
+                    breadcrumbs: vec![home_crumb(), (text.title.clone(), text.path.clone())],
+                    lastmod: None,
+                    images: producer
+                        .photo
+                        .iter()
+                        .filter_map(|img| self.full_image_url(img))
+                        .collect(),
+                }
             }
             Job::Page(n) => {
                 let page = &site.pages[n];
@@ -760,46 +886,100 @@ impl<'a> LangContext<'a> {
                         body_html: markdown::render(&text.body),
                     },
                 );
-                (
-                    "page.html",
-                    text.path.clone(),
-                    "page",
-                    format!("{} | {}", text.title, self.coop),
-                    text.summary.clone(),
-                    paths(&page.texts),
-                )
+                PageOut {
+                    template: "page.html",
+                    subject: Subject::Page(n),
+                    path: text.path.clone(),
+                    title: format!("{} | {}", text.title, self.coop),
+                    description: Some(summary_or_body(text)),
+                    alternates: paths(&page.texts),
+                    fallbacks: Vec::new(),
+                    breadcrumbs: vec![home_crumb(), (text.title.clone(), text.path.clone())],
+                    lastmod: None,
+                    images: Vec::new(),
+                }
             }
         };
-        let href = self.urls.href(&path);
-        let description = description.or_else(|| {
-            site.config.cooperative.tagline.as_ref().map(|t| {
-                t.get(&site.config.languages[i].code, site.config.default_lang())
-                    .to_owned()
-            })
-        });
+        let PageOut {
+            template,
+            subject,
+            path,
+            title,
+            description,
+            alternates,
+            fallbacks,
+            breadcrumbs,
+            lastmod,
+            images,
+        } = page;
+        let description = description
+            .map(|d| seo::describe(&d))
+            .filter(|d| !d.is_empty());
+        let head = seo::head(
+            site,
+            self.images,
+            self.urls,
+            &PageSeo {
+                subject,
+                lang: i,
+                title: &title,
+                description: description.as_deref(),
+                path: &path,
+                alternates: &alternates,
+                breadcrumbs: &breadcrumbs,
+            },
+        );
+        ctx.insert_value("seo", Value::safe_string(&head));
         ctx.insert(
             "page",
             &PageView {
-                kind,
+                kind: subject_kind(subject),
                 title,
                 description,
                 url: self.urls.absolute(&path),
-                path: href,
+                path: self.urls.href(&path),
             },
         );
-        ctx.insert("languages", &self.switcher(&alternates));
+        ctx.insert("languages", &self.switcher(&alternates, &fallbacks));
         let html = tera
             .render(template, &ctx)
             .map_err(|e| template_error(theme, &e, Some(&format!("/{path}"))))?;
+        let entry = (subject != Subject::NotFound).then(|| sitemap::Entry {
+            path: path.clone(),
+            alternates,
+            lastmod,
+            images,
+        });
         let file = if path.is_empty() || path.ends_with('/') {
             format!("{path}index.html")
         } else {
             path
         };
-        Ok(OutputFile {
-            path: file,
-            contents: html.into_bytes(),
+        Ok((
+            OutputFile {
+                path: file,
+                contents: html.into_bytes(),
+            },
+            entry,
+        ))
+    }
+
+    fn tagline(&self) -> Option<String> {
+        let config = &self.site.config;
+        config.cooperative.tagline.as_ref().map(|t| {
+            t.get(&config.languages[self.index].code, config.default_lang())
+                .to_owned()
         })
+    }
+
+    /// The absolute URL of a photo's largest rendition, for the sitemap.
+    fn full_image_url(&self, image: &ImageRef) -> Option<String> {
+        let format = *self.site.config.images.formats.last()?;
+        let largest = self.images.images[image.image].in_format(format).last()?;
+        Some(
+            self.urls
+                .absolute(&format!("{}/{}", model::IMAGES_SEGMENT, largest.file)),
+        )
     }
 
     /// The text of something this job knows is published in this language.
@@ -840,23 +1020,31 @@ impl<'a> LangContext<'a> {
         );
     }
 
-    /// The language switcher: each language's version of this page, or its home.
-    fn switcher(&self, alternates: &[Option<String>]) -> Vec<SwitcherEntry<'a>> {
+    /// The language switcher: each language's version of this page, else the nearest page
+    /// that exists there (a listing's first page), else that language's home.
+    fn switcher(
+        &self,
+        alternates: &[Option<String>],
+        fallbacks: &[Option<String>],
+    ) -> Vec<SwitcherEntry<'a>> {
         self.site
             .config
             .languages
             .iter()
             .enumerate()
             .map(|(l, language)| {
-                let target = alternates.get(l).cloned().flatten();
+                let exact = alternates.get(l).cloned().flatten();
+                let near = exact
+                    .clone()
+                    .or_else(|| fallbacks.get(l).cloned().flatten());
                 SwitcherEntry {
                     code: language.code.as_str(),
                     name: &language.name,
                     dir: language.dir,
-                    translated: target.is_some(),
+                    translated: near.is_some(),
                     url: self
                         .urls
-                        .href(&target.unwrap_or_else(|| lang_prefix(self.site, l))),
+                        .href(&near.unwrap_or_else(|| lang_prefix(self.site, l))),
                     current: l == self.index,
                 }
             })
@@ -1134,16 +1322,6 @@ fn paginated(base: &str, page: usize) -> String {
         base.to_owned()
     } else {
         format!("{base}{}/{}/", model::PAGE_SEGMENT, page + 1)
-    }
-}
-
-/// The same page of a listing in another language, or its first page when that language has
-/// fewer products (one untranslated product can make a listing a page shorter).
-fn same_page_or_first(page: usize, items: usize, per_page: usize) -> usize {
-    if page < pages_for(items, per_page) {
-        page
-    } else {
-        0
     }
 }
 

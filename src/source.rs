@@ -71,6 +71,8 @@ pub struct RawProduct {
     pub compare_at_price: Option<Spanned<DecimalText>>,
     pub stock: Option<u32>,
     pub availability: Option<Availability>,
+    /// For `preorder`: when it will be available (`YYYY-MM-DD`).
+    pub available_from: Option<Spanned<String>>,
     #[serde(default)]
     pub featured: bool,
     pub date: Option<Spanned<String>>,

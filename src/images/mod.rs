@@ -18,6 +18,12 @@ use crate::model::Site;
 
 pub use decode::{MAX_PIXELS, MAX_SIDE};
 
+/// The upright size of a photo file, from its headers only (no decoding).
+pub fn dimensions(path: &Path) -> Result<(u32, u32), String> {
+    let bytes = std::fs::read(path).map_err(|e| crate::fs::io_reason(&e))?;
+    decode::probe(&bytes).map(|probe| (probe.width, probe.height))
+}
+
 /// Larger files are refused before decoding: no product photo needs more.
 pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
 

@@ -3,9 +3,11 @@
 
 mod harness;
 
+mod check;
 mod cli;
 mod content_errors;
 mod example_site;
 mod images;
 mod output;
 mod rendering;
+mod seo;

@@ -42,9 +42,20 @@ fn markdown_body_is_rendered_with_anchored_headings_and_no_raw_html() {
     );
     assert_eq!(texts(&page, "main td"), ["1", "2"]);
     assert!(attrs(&page, "script", "src").is_empty());
+    // The only scripts are souk's structured data, and the raw HTML is shown as text.
+    assert_eq!(
+        attrs(&page, "script", "type").len(),
+        texts(&page, "script").len()
+    );
     assert!(
-        texts(&page, "script").is_empty(),
-        "no script element is produced"
+        attrs(&page, "script", "type")
+            .iter()
+            .all(|t| t == "application/ld+json")
+    );
+    assert!(
+        texts(&page, "main")
+            .iter()
+            .any(|t| t.contains("<script>alert(1)</script>"))
     );
 }
 
@@ -126,4 +137,31 @@ fn a_fourth_language_without_theme_strings_warns_and_falls_back() {
     assert_eq!(attrs(&page, "html", "lang"), ["zgh"]);
     assert_eq!(attrs(&page, "html", "dir"), ["ltr"]);
     assert_eq!(texts(&page, "h1"), ["ⴰⵣⵓⵍ"]);
+}
+
+#[test]
+fn a_missing_translation_is_not_published_and_said_once() {
+    let site = TestSite::minimal();
+    site.remove("products/argan-oil/ar.md");
+    let built = site.built();
+    assert!(built.root.join("products/argan-oil/index.html").is_file());
+    assert!(!built.root.join("ar/products/زيت-أركان").exists());
+    assert_eq!(
+        built.report.warnings.to_string(),
+        "warning: products/argan-oil: not published in ar: no translation\n  hint: add ar.md\n"
+    );
+    // The French page's switcher sends Arabic readers to the Arabic home.
+    assert_eq!(
+        switcher(&built.page("products/argan-oil/index.html"))["ar"],
+        "/ar/"
+    );
+    assert_eq!(
+        built
+            .report
+            .pages
+            .iter()
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>(),
+        [7, 6]
+    );
 }

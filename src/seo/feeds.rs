@@ -1,0 +1,262 @@
+//! Free product listings: a Google Merchant Center RSS 2.0 feed and a Meta (Facebook,
+//! Instagram) catalogue CSV per language, one item per product or per variant.
+
+use super::xml::Xml;
+use crate::images::ImageSet;
+use crate::markdown;
+use crate::model::{Site, Text};
+use crate::money::{Minor, decimal_string};
+use crate::source::Availability;
+use crate::urls::Urls;
+
+/// Google caps descriptions at 5000 characters; Meta at 9999.
+const MAX_DESCRIPTION: usize = 5000;
+
+/// One row of a feed: a product, or one variant of it.
+struct Item {
+    id: String,
+    title: String,
+    description: String,
+    link: String,
+    image: Option<String>,
+    more_images: Vec<String>,
+    availability: Availability,
+    available_from: Option<String>,
+    price: Minor,
+    sale_price: Option<Minor>,
+    group: Option<String>,
+    size: Option<String>,
+}
+
+fn items(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Vec<Item> {
+    let code = &site.config.languages[lang].code;
+    let default = site.config.default_lang();
+    let mut out = Vec::new();
+    for product in &site.products {
+        let Some(text) = product.texts[lang].as_ref() else {
+            continue;
+        };
+        let description = feed_description(text);
+        let pictures: Vec<String> = product
+            .images
+            .iter()
+            .filter_map(|i| {
+                let processed = &images.images[i.image];
+                // The whole photo, not the sharing crop: marketplaces show products uncropped.
+                let format = *site.config.images.formats.last()?;
+                let largest = processed.in_format(format).last()?;
+                Some(urls.absolute(&format!(
+                    "{}/{}",
+                    crate::model::IMAGES_SEGMENT,
+                    largest.file
+                )))
+            })
+            .collect();
+        let link = urls.absolute(&text.path);
+        // On sale, feeds want the regular price and the sale price.
+        let split = |price: Minor, compare_at: Option<Minor>| match compare_at {
+            Some(was) => (was, Some(price)),
+            None => (price, None),
+        };
+        if product.variants.is_empty() {
+            let (price, sale_price) = split(product.price, product.compare_at);
+            out.push(Item {
+                id: product.sku.clone(),
+                title: text.title.clone(),
+                description,
+                link,
+                image: pictures.first().cloned(),
+                more_images: pictures.iter().skip(1).take(10).cloned().collect(),
+                availability: product.availability,
+                available_from: product.available_from.clone(),
+                price,
+                sale_price,
+                group: None,
+                size: None,
+            });
+            continue;
+        }
+        for variant in &product.variants {
+            let label = variant.label.get(code, default).to_owned();
+            let (price, sale_price) = split(variant.price, variant.compare_at);
+            out.push(Item {
+                id: variant.sku.clone(),
+                title: format!("{} – {label}", text.title),
+                description: description.clone(),
+                link: link.clone(),
+                image: pictures.first().cloned(),
+                more_images: pictures.iter().skip(1).take(10).cloned().collect(),
+                availability: variant.availability,
+                available_from: product.available_from.clone(),
+                price,
+                sale_price,
+                group: Some(product.sku.clone()),
+                size: Some(label),
+            });
+        }
+    }
+    out
+}
+
+fn feed_description(text: &Text) -> String {
+    let body = markdown::plain_text(&text.body);
+    let description = if body.is_empty() {
+        text.summary.clone().unwrap_or_else(|| text.title.clone())
+    } else {
+        body
+    };
+    description.chars().take(MAX_DESCRIPTION).collect()
+}
+
+fn amount(site: &Site, price: Minor) -> String {
+    format!(
+        "{} {}",
+        decimal_string(price, site.config.currency.decimals()),
+        site.config.currency.code()
+    )
+}
+
+/// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) of one language.
+pub fn google_merchant(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Vec<u8> {
+    let code = &site.config.languages[lang].code;
+    let default = site.config.default_lang();
+    let coop = site.config.cooperative.name.get(code, default);
+    let home = urls.absolute(if lang == 0 { "" } else { code.as_str() });
+    let mut xml = Xml::new();
+    xml.open(
+        "rss",
+        &[
+            ("version", "2.0"),
+            ("xmlns:g", "http://base.google.com/ns/1.0"),
+        ],
+    );
+    xml.open("channel", &[]);
+    xml.element("title", coop);
+    xml.element("link", &home);
+    let tagline = site
+        .config
+        .cooperative
+        .tagline
+        .as_ref()
+        .map(|t| t.get(code, default))
+        .unwrap_or(coop);
+    xml.element("description", tagline);
+    for item in items(site, images, urls, lang) {
+        xml.raw("\n");
+        xml.open("item", &[]);
+        xml.element("g:id", &item.id);
+        xml.element("g:title", &item.title);
+        xml.element("g:description", &item.description);
+        xml.element("g:link", &item.link);
+        if let Some(image) = &item.image {
+            xml.element("g:image_link", image);
+        }
+        for image in &item.more_images {
+            xml.element("g:additional_image_link", image);
+        }
+        xml.element(
+            "g:availability",
+            match item.availability {
+                Availability::InStock => "in_stock",
+                Availability::OutOfStock => "out_of_stock",
+                Availability::Preorder => "preorder",
+            },
+        );
+        if let (Availability::Preorder, Some(date)) = (item.availability, &item.available_from) {
+            xml.element("g:availability_date", &format!("{date}T00:00Z"));
+        }
+        xml.element("g:price", &amount(site, item.price));
+        if let Some(sale) = item.sale_price {
+            xml.element("g:sale_price", &amount(site, sale));
+        }
+        xml.element("g:brand", coop);
+        xml.element("g:condition", "new");
+        // Cooperative products have no GTIN or manufacturer part number.
+        xml.element("g:identifier_exists", "no");
+        if let Some(group) = &item.group {
+            xml.element("g:item_group_id", group);
+        }
+        if let Some(size) = &item.size {
+            xml.element("g:size", size);
+        }
+        if let Some(shipping) = &site.config.shipping {
+            for country in &shipping.countries {
+                let cost = match shipping.free_over {
+                    Some(threshold) if item.sale_price.unwrap_or(item.price) >= threshold => {
+                        Minor(0)
+                    }
+                    _ => shipping.rate,
+                };
+                xml.open("g:shipping", &[]);
+                xml.element("g:country", country);
+                xml.element("g:price", &amount(site, cost));
+                xml.close("g:shipping");
+            }
+        }
+        xml.close("item");
+    }
+    xml.raw("\n");
+    xml.close("channel");
+    xml.close("rss");
+    xml.raw("\n");
+    xml.into_bytes()
+}
+
+/// The Meta catalogue CSV of one language. Cells that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
+pub fn meta_catalog(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Vec<u8> {
+    let code = &site.config.languages[lang].code;
+    let coop = site
+        .config
+        .cooperative
+        .name
+        .get(code, site.config.default_lang());
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "title",
+        "description",
+        "availability",
+        "condition",
+        "price",
+        "sale_price",
+        "link",
+        "image_link",
+        "brand",
+        "item_group_id",
+        "size",
+    ];
+    let _ = writer.write_record(header);
+    for item in items(site, images, urls, lang) {
+        let availability = match item.availability {
+            Availability::InStock => "in stock",
+            Availability::OutOfStock => "out of stock",
+            Availability::Preorder => "preorder",
+        };
+        let row = [
+            item.id,
+            item.title,
+            item.description,
+            availability.to_owned(),
+            "new".to_owned(),
+            amount(site, item.price),
+            item.sale_price.map(|s| amount(site, s)).unwrap_or_default(),
+            item.link,
+            item.image.unwrap_or_default(),
+            coop.to_owned(),
+            item.group.unwrap_or_default(),
+            item.size.unwrap_or_default(),
+        ];
+        // Writing into a Vec cannot fail.
+        let _ = writer.write_record(row.iter().map(|cell| defuse(cell)));
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+/// A cell a spreadsheet will not evaluate.
+pub fn defuse(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}

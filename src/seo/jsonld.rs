@@ -1,0 +1,304 @@
+//! schema.org structured data: `Product` (or `ProductGroup` with variants) with offers, shipping
+//! and returns; `BreadcrumbList`; `Organization` and `WebSite` on the home page. Built as
+//! `serde_json` values, never as strings.
+
+use serde_json::{Map, Value, json};
+
+use super::{PageSeo, Subject, share_image};
+use crate::config::ReturnFees;
+use crate::images::ImageSet;
+use crate::markdown;
+use crate::model::{self, Product, Site};
+use crate::money::{Minor, decimal_string};
+use crate::source::Availability;
+use crate::urls::Urls;
+
+/// The JSON-LD blocks of a page.
+pub fn blocks(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Vec<Value> {
+    let mut blocks = Vec::new();
+    match page.subject {
+        Subject::Home => {
+            blocks.push(organization(site, images, urls, page.lang));
+            blocks.push(website(site, urls, page.lang));
+        }
+        Subject::Product(p) => blocks.push(product(site, images, urls, page, &site.products[p])),
+        _ => {}
+    }
+    if page.breadcrumbs.len() > 1 {
+        blocks.push(breadcrumbs(urls, page.breadcrumbs));
+    }
+    blocks
+}
+
+fn availability(availability: Availability) -> &'static str {
+    match availability {
+        Availability::InStock => "https://schema.org/InStock",
+        Availability::OutOfStock => "https://schema.org/OutOfStock",
+        Availability::Preorder => "https://schema.org/PreOrder",
+    }
+}
+
+fn money(site: &Site, amount: Minor) -> String {
+    decimal_string(amount, site.config.currency.decimals())
+}
+
+/// The cooperative as a brand and seller.
+fn organization_ref(site: &Site, lang: usize, urls: &Urls) -> Value {
+    let name = site.config.cooperative.name.get(
+        &site.config.languages[lang].code,
+        site.config.default_lang(),
+    );
+    json!({ "@type": "Organization", "name": name, "url": urls.absolute("") })
+}
+
+fn product(
+    site: &Site,
+    images: &ImageSet,
+    urls: &Urls,
+    page: &PageSeo,
+    product: &Product,
+) -> Value {
+    let lang = &site.config.languages[page.lang].code;
+    let default = site.config.default_lang();
+    let Some(text) = product.texts[page.lang].as_ref() else {
+        return Value::Null;
+    };
+    let url = urls.absolute(&text.path);
+    let description = text
+        .summary
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| markdown::plain_text(&text.body));
+    // Whole photos at their largest, not the sharing crop: search engines show the product.
+    let pictures: Vec<String> = product
+        .images
+        .iter()
+        .filter_map(|i| {
+            let format = *site.config.images.formats.last()?;
+            let largest = images.images[i.image].in_format(format).last()?;
+            Some(urls.absolute(&format!("{}/{}", model::IMAGES_SEGMENT, largest.file)))
+        })
+        .collect();
+    let coop = site.config.cooperative.name.get(lang, default);
+    let currency = site.config.currency.code();
+    let offer = |sku: &str, price: Minor, available: Availability| {
+        let mut offer = json!({
+            "@type": "Offer",
+            "sku": sku,
+            "price": money(site, price),
+            "priceCurrency": currency,
+            "availability": availability(available),
+            "itemCondition": "https://schema.org/NewCondition",
+            "url": url,
+            "seller": organization_ref(site, page.lang, urls),
+        });
+        if let Some(object) = offer.as_object_mut() {
+            if let (Availability::Preorder, Some(date)) = (available, &product.available_from) {
+                object.insert("availabilityStarts".into(), json!(date));
+            }
+            add_shipping_and_returns(site, object, price);
+        }
+        offer
+    };
+    let mut base = Map::new();
+    base.insert("@context".into(), json!("https://schema.org"));
+    base.insert("name".into(), json!(text.title));
+    base.insert("description".into(), json!(description));
+    base.insert("url".into(), json!(url));
+    base.insert("image".into(), json!(pictures));
+    base.insert("brand".into(), json!({ "@type": "Brand", "name": coop }));
+    if let Some(origin) = &product.origin {
+        base.insert(
+            "countryOfOrigin".into(),
+            json!(
+                site.config
+                    .contact
+                    .country
+                    .clone()
+                    .unwrap_or_else(|| origin.get(lang, default).to_owned())
+            ),
+        );
+    }
+    if product.variants.is_empty() {
+        base.insert("@type".into(), json!("Product"));
+        base.insert("sku".into(), json!(product.sku));
+        base.insert(
+            "offers".into(),
+            offer(&product.sku, product.price, product.availability),
+        );
+        return Value::Object(base);
+    }
+    // Variants: a ProductGroup whose members are Products with their own offers, as Google's
+    // merchant listings ask for products sold in several sizes.
+    base.insert("@type".into(), json!("ProductGroup"));
+    base.insert("productGroupID".into(), json!(product.sku));
+    base.insert("variesBy".into(), json!(["https://schema.org/size"]));
+    let variants: Vec<Value> = product
+        .variants
+        .iter()
+        .map(|v| {
+            let label = v.label.get(lang, default);
+            json!({
+                "@type": "Product",
+                "name": format!("{} – {label}", text.title),
+                "sku": v.sku,
+                "size": label,
+                "image": pictures.first(),
+                "offers": offer(&v.sku, v.price, v.availability),
+            })
+        })
+        .collect();
+    base.insert("hasVariant".into(), json!(variants));
+    Value::Object(base)
+}
+
+/// `shippingDetails` and `hasMerchantReturnPolicy` from `shipping:` and `returns:` in souk.yaml.
+fn add_shipping_and_returns(site: &Site, offer: &mut Map<String, Value>, price: Minor) {
+    let currency = site.config.currency.code();
+    if let Some(shipping) = &site.config.shipping {
+        let cost = match shipping.free_over {
+            Some(threshold) if price >= threshold => Minor(0),
+            _ => shipping.rate,
+        };
+        offer.insert(
+            "shippingDetails".into(),
+            json!({
+                "@type": "OfferShippingDetails",
+                "shippingRate": { "@type": "MonetaryAmount", "value": money(site, cost), "currency": currency },
+                "shippingDestination": shipping.countries.iter().map(|c| json!({ "@type": "DefinedRegion", "addressCountry": c })).collect::<Vec<_>>(),
+                "deliveryTime": {
+                    "@type": "ShippingDeliveryTime",
+                    "handlingTime": { "@type": "QuantitativeValue", "minValue": shipping.handling_days[0], "maxValue": shipping.handling_days[1], "unitCode": "DAY" },
+                    "transitTime": { "@type": "QuantitativeValue", "minValue": shipping.transit_days[0], "maxValue": shipping.transit_days[1], "unitCode": "DAY" },
+                },
+            }),
+        );
+    }
+    if let Some(returns) = &site.config.returns {
+        let countries: Vec<String> = match &site.config.shipping {
+            Some(shipping) => shipping.countries.clone(),
+            None => site.config.contact.country.iter().cloned().collect(),
+        };
+        offer.insert(
+            "hasMerchantReturnPolicy".into(),
+            json!({
+                "@type": "MerchantReturnPolicy",
+                "applicableCountry": countries,
+                "returnPolicyCategory": "https://schema.org/MerchantReturnFiniteReturnWindow",
+                "merchantReturnDays": returns.days,
+                "returnMethod": "https://schema.org/ReturnByMail",
+                "returnFees": match returns.fees {
+                    ReturnFees::Free => "https://schema.org/FreeReturn",
+                    ReturnFees::Customer => "https://schema.org/ReturnShippingFees",
+                },
+            }),
+        );
+    }
+}
+
+fn breadcrumbs(urls: &Urls, trail: &[(String, String)]) -> Value {
+    let items: Vec<Value> = trail
+        .iter()
+        .enumerate()
+        .map(|(i, (name, path))| json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": urls.absolute(path) }))
+        .collect();
+    json!({ "@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items })
+}
+
+fn organization(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Value {
+    let config = &site.config;
+    let code = &config.languages[lang].code;
+    let default = config.default_lang();
+    let mut org = Map::new();
+    org.insert("@context".into(), json!("https://schema.org"));
+    org.insert("@type".into(), json!("Organization"));
+    org.insert(
+        "name".into(),
+        json!(config.cooperative.name.get(code, default)),
+    );
+    org.insert("url".into(), json!(urls.absolute("")));
+    if let Some(legal) = &config.cooperative.legal_name {
+        org.insert("legalName".into(), json!(legal));
+    }
+    if let Some(logo) = &config.cooperative.logo {
+        org.insert(
+            "logo".into(),
+            json!(urls.absolute(logo.strip_prefix("static/").unwrap_or(logo))),
+        );
+    } else if let Some(share) = model::featured(site, lang)
+        .into_iter()
+        .find_map(|p| site.products[p].images.first())
+        .and_then(|image| share_image(&images.images[image.image], site, urls, String::new()))
+    {
+        org.insert("image".into(), json!(share.url));
+    }
+    if let Some(year) = config.cooperative.founded {
+        org.insert("foundingDate".into(), json!(year.to_string()));
+    }
+    let contact = &config.contact;
+    let mut address = Map::new();
+    address.insert("@type".into(), json!("PostalAddress"));
+    if let Some(street) = &contact.address {
+        address.insert("streetAddress".into(), json!(street.get(code, default)));
+    }
+    if let Some(city) = &contact.city {
+        address.insert("addressLocality".into(), json!(city.get(code, default)));
+    }
+    if let Some(country) = &contact.country {
+        address.insert("addressCountry".into(), json!(country));
+    }
+    if address.len() > 1 {
+        org.insert("address".into(), Value::Object(address));
+    }
+    let mut point = Map::new();
+    point.insert("@type".into(), json!("ContactPoint"));
+    point.insert("contactType".into(), json!("customer service"));
+    if let Some(phone) = contact.phone.as_ref().or(contact.whatsapp.as_ref()) {
+        let phone = if phone.starts_with('+') {
+            phone.clone()
+        } else {
+            format!("+{phone}")
+        };
+        point.insert("telephone".into(), json!(phone));
+    }
+    if let Some(email) = &contact.email {
+        point.insert("email".into(), json!(email));
+    }
+    point.insert(
+        "availableLanguage".into(),
+        json!(
+            config
+                .languages
+                .iter()
+                .map(|l| l.code.as_str())
+                .collect::<Vec<_>>()
+        ),
+    );
+    if point.len() > 3 {
+        org.insert("contactPoint".into(), Value::Object(point));
+    }
+    if !config.social.is_empty() {
+        org.insert(
+            "sameAs".into(),
+            json!(
+                config
+                    .social
+                    .iter()
+                    .map(|s| s.url.as_str())
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    Value::Object(org)
+}
+
+fn website(site: &Site, urls: &Urls, lang: usize) -> Value {
+    let code = &site.config.languages[lang].code;
+    json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site.config.cooperative.name.get(code, site.config.default_lang()),
+        "url": urls.absolute(""),
+        "inLanguage": site.config.languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,269 @@
+//! What search engines and marketplaces read: page metadata (canonical, hreflang, Open Graph,
+//! Twitter), schema.org JSON-LD, sitemaps, robots.txt and product feeds. Pure: from the resolved
+//! site to strings; [`crate::write`] puts them on disk.
+
+pub mod feeds;
+pub mod jsonld;
+pub mod sitemap;
+mod xml;
+
+use crate::html::{escape, json_for_script};
+use crate::images::{ImageSet, Processed};
+use crate::model::{self, Site};
+use crate::urls::Urls;
+
+/// How long a description may be before it is cut (search engines show about this much).
+pub const DESCRIPTION_LIMIT: usize = 155;
+
+/// What a page is, for its metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Home,
+    Product(usize),
+    Category(usize),
+    Products,
+    Producer(usize),
+    Page(usize),
+    NotFound,
+}
+
+/// One page, as the renderer knows it.
+pub struct PageSeo<'a> {
+    pub subject: Subject,
+    pub lang: usize,
+    /// The full `<title>`.
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    /// The page's site path (`ar/products/x/`).
+    pub path: &'a str,
+    /// The same page in each language, where it exists (only real translations: hreflang must
+    /// be symmetric).
+    pub alternates: &'a [Option<String>],
+    /// Breadcrumb trail: (name, site path), home first, this page last.
+    pub breadcrumbs: &'a [(String, String)],
+}
+
+/// A description from a summary: whole words, at most [`DESCRIPTION_LIMIT`] characters, with
+/// an ellipsis when cut.
+pub fn describe(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= DESCRIPTION_LIMIT {
+        return text;
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        if out.chars().count() + word.chars().count() + 2 > DESCRIPTION_LIMIT {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let out = out.trim_end_matches([',', ';', ':', '.', '-', '–', '،', '؛']);
+    format!("{out}…")
+}
+
+/// `og:locale` form of a language: `ar_MA` from the locale `ar-MA`, else the language with the
+/// cooperative's country (`fr_MA`), else the bare language.
+pub fn og_locale(site: &Site, lang: usize) -> String {
+    let language = &site.config.languages[lang];
+    let locale = language.locale.as_str();
+    if let Some((l, region)) = locale.split_once('-')
+        && region.len() == 2
+    {
+        return format!("{l}_{region}");
+    }
+    match &site.config.contact.country {
+        Some(country) if country.len() == 2 => {
+            format!("{}_{}", language.code, country.to_ascii_uppercase())
+        }
+        _ => language.code.to_string(),
+    }
+}
+
+/// A picture for sharing: absolute URL, size, description.
+pub struct ShareImage {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+}
+
+/// The sharing picture of a photo: its 1200×630 crop when made, else its largest rendition in
+/// the fallback format.
+pub fn share_image(
+    processed: &Processed,
+    site: &Site,
+    urls: &Urls,
+    alt: String,
+) -> Option<ShareImage> {
+    let rendition = processed.social.as_ref().or_else(|| {
+        let fallback = *site.config.images.formats.last()?;
+        processed.in_format(fallback).last()
+    })?;
+    Some(ShareImage {
+        url: urls.absolute(&format!("{}/{}", model::IMAGES_SEGMENT, rendition.file)),
+        width: rendition.width,
+        height: rendition.height,
+        alt,
+    })
+}
+
+/// The `<head>` metadata of a page: canonical, alternates, Open Graph, Twitter card and JSON-LD,
+/// as HTML souk writes itself (themes print it with `{{ seo | safe }}`).
+pub fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> String {
+    let mut out = String::with_capacity(2048);
+    let mut tag = |html: String| {
+        out.push_str(&html);
+        out.push('\n');
+    };
+    if page.subject == Subject::NotFound {
+        tag("<meta name=\"robots\" content=\"noindex\">".to_owned());
+        return out;
+    }
+    let canonical = urls.absolute(page.path);
+    tag(format!(
+        "<link rel=\"canonical\" href=\"{}\">",
+        escape(&canonical)
+    ));
+    let languages = &site.config.languages;
+    if page.alternates.iter().flatten().count() > 1 {
+        for (l, alternate) in page.alternates.iter().enumerate() {
+            if let Some(path) = alternate {
+                tag(format!(
+                    "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">",
+                    escape(languages[l].code.as_str()),
+                    escape(&urls.absolute(path))
+                ));
+            }
+        }
+        if let Some(default) = &page.alternates[0] {
+            tag(format!(
+                "<link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\">",
+                escape(&urls.absolute(default))
+            ));
+        }
+    }
+
+    let default = site.config.default_lang();
+    let lang = &languages[page.lang].code;
+    let coop = site.config.cooperative.name.get(lang, default);
+    let og_type = if matches!(page.subject, Subject::Product(_)) {
+        "product"
+    } else {
+        "website"
+    };
+    let meta = |property: &str, content: &str| {
+        format!(
+            "<meta property=\"{property}\" content=\"{}\">",
+            escape(content)
+        )
+    };
+    tag(meta("og:type", og_type));
+    tag(meta("og:site_name", coop));
+    tag(meta("og:title", page.title));
+    if let Some(description) = page.description {
+        tag(meta("og:description", description));
+    }
+    tag(meta("og:url", &canonical));
+    tag(meta("og:locale", &og_locale(site, page.lang)));
+    for (l, alternate) in page.alternates.iter().enumerate() {
+        if l != page.lang && alternate.is_some() {
+            tag(meta("og:locale:alternate", &og_locale(site, l)));
+        }
+    }
+    let image = page_image(site, images, urls, page);
+    if let Some(image) = &image {
+        tag(meta("og:image", &image.url));
+        tag(meta("og:image:width", &image.width.to_string()));
+        tag(meta("og:image:height", &image.height.to_string()));
+        if !image.alt.is_empty() {
+            tag(meta("og:image:alt", &image.alt));
+        }
+    }
+    if let Subject::Product(p) = page.subject {
+        let product = &site.products[p];
+        let decimals = site.config.currency.decimals();
+        tag(meta(
+            "product:price:amount",
+            &crate::money::decimal_string(product.price, decimals),
+        ));
+        tag(meta("product:price:currency", site.config.currency.code()));
+    }
+    let name = |name: &str, content: &str| {
+        format!("<meta name=\"{name}\" content=\"{}\">", escape(content))
+    };
+    tag(name(
+        "twitter:card",
+        if image.is_some() {
+            "summary_large_image"
+        } else {
+            "summary"
+        },
+    ));
+    tag(name("twitter:title", page.title));
+    if let Some(description) = page.description {
+        tag(name("twitter:description", description));
+    }
+    if let Some(image) = &image {
+        tag(name("twitter:image", &image.url));
+    }
+
+    for block in jsonld::blocks(site, images, urls, page) {
+        tag(format!(
+            "<script type=\"application/ld+json\">{}</script>",
+            json_for_script(&block)
+        ));
+    }
+    out
+}
+
+/// The picture shared for a page: the product's, the category's, the producer's, else the
+/// first featured product's.
+fn page_image(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Option<ShareImage> {
+    let lang = &site.config.languages[page.lang].code;
+    let default = site.config.default_lang();
+    let from = |image: &model::ImageRef| {
+        let alt = image
+            .alt
+            .as_ref()
+            .map(|a| a.get(lang, default).to_owned())
+            .unwrap_or_default();
+        share_image(&images.images[image.image], site, urls, alt)
+    };
+    let own = match page.subject {
+        Subject::Product(p) => site.products[p].images.first().and_then(from),
+        Subject::Category(c) => site.categories[c].image.as_ref().and_then(from),
+        Subject::Producer(p) => site.producers[p].photo.as_ref().and_then(from),
+        _ => None,
+    };
+    own.or_else(|| {
+        model::featured(site, page.lang)
+            .into_iter()
+            .find_map(|p| site.products[p].images.first().and_then(from))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_cut_at_a_word_near_155_characters() {
+        let short = "Huile d'argan pressée à froid.";
+        assert_eq!(describe(short), short);
+        let long = "mot ".repeat(60);
+        let cut = describe(&long);
+        assert!(
+            cut.chars().count() <= DESCRIPTION_LIMIT,
+            "{}",
+            cut.chars().count()
+        );
+        assert!(cut.ends_with("mot…"), "{cut}");
+        let arabic = "زيت أركان بكر ممتاز، ".repeat(12);
+        let cut = describe(&arabic);
+        assert!(cut.chars().count() <= DESCRIPTION_LIMIT);
+        assert!(cut.ends_with("…") && !cut.ends_with("،…"), "{cut}");
+    }
+}
