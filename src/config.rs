@@ -206,7 +206,55 @@ pub struct Cooperative {
     pub founded: Option<u16>,
     pub members: Option<u32>,
     /// Path of the logo inside the site, `/`-separated.
-    pub logo: Option<String>,
+    pub logo: Option<Logo>,
+}
+
+/// The cooperative's logo, in `static/`, with its intrinsic size (for `width`/`height`).
+#[derive(Debug, Clone)]
+pub struct Logo {
+    /// Relative to `static/`, so also its path in the output.
+    pub file: String,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The size of an SVG (its `viewBox`, else `width`/`height`) or of a raster image.
+fn logo_size(path: &Path) -> Result<(f64, f64), String> {
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if !is_svg {
+        return crate::images::dimensions(path).map(|(w, h)| (f64::from(w), f64::from(h)));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| crate::fs::io_reason(&e))?;
+    let tag = text
+        .find("<svg")
+        .map(|at| &text[at..])
+        .and_then(|t| t.split_once('>'))
+        .map(|(t, _)| t)
+        .ok_or("this is not an SVG file")?;
+    let attribute = |name: &str| {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        tag[start..].split('"').next()
+    };
+    let from_view_box = attribute("viewBox").and_then(|v| {
+        let numbers: Vec<f64> = v
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        (numbers.len() == 4).then(|| (numbers[2], numbers[3]))
+    });
+    let from_attributes = || {
+        Some((
+            attribute("width")?.trim_end_matches("px").parse().ok()?,
+            attribute("height")?.trim_end_matches("px").parse().ok()?,
+        ))
+    };
+    match from_view_box.or_else(from_attributes) {
+        Some((w, h)) if w > 0.0 && h > 0.0 => Ok((w, h)),
+        _ => Err("the SVG has no `viewBox` or `width` and `height`".to_owned()),
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -419,19 +467,38 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
 
     let logo = logo.and_then(|logo| {
         let relative = logo.value.trim().trim_start_matches("./").to_owned();
-        if crate::source::confined(&relative) && site.join(&relative).is_file() {
-            Some(relative)
-        } else {
+        let Some(in_static) = relative
+            .strip_prefix("static/")
+            .filter(|r| crate::source::confined(r))
+        else {
             problems.push(
                 error(
                     position(&logo),
-                    format!("the logo `{}` is not a file in the site", logo.value),
+                    format!(
+                        "the logo `{}` is not in the site's `static` folder",
+                        logo.value
+                    ),
                 )
-                .hint(
-                    "put the logo in the site folder, e.g. `static/logo.svg`, and write that path",
-                ),
+                .hint("put the logo in `static/`, e.g. `static/logo.svg`, and write that path"),
             );
-            None
+            return None;
+        };
+        match logo_size(&site.join(&relative)) {
+            Ok((width, height)) => Some(Logo {
+                file: in_static.to_owned(),
+                width,
+                height,
+            }),
+            Err(why) => {
+                problems.push(
+                    error(
+                        position(&logo),
+                        format!("the logo `{}` cannot be used: {why}", logo.value),
+                    )
+                    .hint("use an SVG, PNG or JPEG file in `static/`"),
+                );
+                None
+            }
         }
     });
 

@@ -241,7 +241,9 @@ struct SiteView {
     registration: Option<String>,
     founded: Option<u16>,
     members: Option<u32>,
-    logo: Option<String>,
+    logo: Option<LogoView>,
+    /// The page icon: the logo, else the theme's `favicon.svg`.
+    icon_url: String,
     home_url: String,
     css_url: String,
     contact: ContactView,
@@ -251,6 +253,13 @@ struct SiteView {
     categories: Vec<NamedLink>,
     all_products_url: String,
     credits_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LogoView {
+    url: String,
+    width: u32,
+    height: u32,
 }
 
 #[derive(Serialize)]
@@ -514,11 +523,16 @@ impl<'a> LangContext<'a> {
             registration: config.cooperative.registration.clone(),
             founded: config.cooperative.founded,
             members: config.cooperative.members,
-            logo: config
-                .cooperative
-                .logo
-                .as_ref()
-                .map(|logo| urls.href(logo.strip_prefix("static/").unwrap_or(logo))),
+            logo: config.cooperative.logo.as_ref().map(|logo| LogoView {
+                url: urls.href(&logo.file),
+                // Shown 48 px high: the width keeps the logo's shape.
+                width: ((48.0 * logo.width / logo.height).round() as u32).max(1),
+                height: 48,
+            }),
+            icon_url: match &config.cooperative.logo {
+                Some(logo) => urls.href(&logo.file),
+                None => urls.href("favicon.svg"),
+            },
             home_url: urls.href(&lang_prefix(site, index)),
             css_url: urls.href("css/main.css"),
             contact: ContactView {

@@ -221,10 +221,7 @@ fn organization(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Val
         org.insert("legalName".into(), json!(legal));
     }
     if let Some(logo) = &config.cooperative.logo {
-        org.insert(
-            "logo".into(),
-            json!(urls.absolute(logo.strip_prefix("static/").unwrap_or(logo))),
-        );
+        org.insert("logo".into(), json!(urls.absolute(&logo.file)));
     } else if let Some(share) = model::featured(site, lang)
         .into_iter()
         .find_map(|p| site.products[p].images.first())

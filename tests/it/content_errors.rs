@@ -332,3 +332,17 @@ fn a_missing_site_says_what_a_site_is() {
         "error: souk.yaml: cannot read this file: the file does not exist\n  hint: run souk in the folder of a site, or name it: `souk build path/to/site`; a site has a `souk.yaml` file\n"
     );
 }
+
+#[test]
+fn a_logo_outside_static_is_refused() {
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "contact:",
+        "  logo: products/argan-oil/bottle.jpg\ncontact:",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml:9:9: the logo `products/argan-oil/bottle.jpg` is not in the site's `static` folder\n  hint: put the logo in `static/`, e.g. `static/logo.svg`, and write that path\n"
+    );
+}

@@ -165,3 +165,25 @@ fn a_missing_translation_is_not_published_and_said_once() {
         [7, 6]
     );
 }
+
+#[test]
+fn the_logo_gets_its_shape_and_is_the_page_icon() {
+    let site = TestSite::minimal();
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 96 48\"><title>x</title></svg>",
+    );
+    site.edit("souk.yaml", "contact:", "  logo: static/logo.svg\ncontact:");
+    let built = site.built();
+    let page = built.page("index.html");
+    assert_eq!(attrs(&page, "img.brand-logo", "width"), ["96"]);
+    assert_eq!(attrs(&page, "img.brand-logo", "height"), ["48"]);
+    assert_eq!(attrs(&page, "link[rel=icon]", "href"), ["/logo.svg"]);
+    let plain = TestSite::minimal();
+    let without = plain.built();
+    assert_eq!(
+        attrs(&without.page("index.html"), "link[rel=icon]", "href"),
+        ["/favicon.svg"]
+    );
+    assert!(without.root.join("favicon.svg").is_file());
+}
