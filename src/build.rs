@@ -146,15 +146,14 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let images =
         crate::images::process(&site, &options.cache_dir(), &site.config.images, &progress)?;
     let urls = Urls::new(&site.config.base_url);
-    let rendered = crate::render::render(&site, &theme, &images, &urls)?;
-    let written = crate::write::write(
-        &output,
-        &crate::write::Output {
-            pages: &rendered.files,
-            static_files: &theme.static_files,
-            images: &images,
-        },
-    )?;
+    // Everything is written into a staging folder, swapped in only when all of it succeeded.
+    let staging = crate::write::Staging::new(&output)?;
+    staging.static_files(&theme.static_files)?;
+    staging.images(&images)?;
+    let rendered = crate::render::render(&site, &theme, &images, &urls, &|file| {
+        staging.put(&file.path, &file.contents)
+    })?;
+    let written = staging.commit()?;
     warnings.sort();
     Ok(BuildReport {
         output,

@@ -1,5 +1,6 @@
-//! Rendering the site's pages with the theme's templates, in memory. Pure: reads nothing, writes
-//! nothing; [`crate::write`] puts the result on disk.
+//! Rendering the site's pages with the theme's templates. Pure: reads nothing and writes
+//! nothing itself; each page goes to a sink as soon as it is rendered ([`crate::write`]'s staging
+//! folder in a build, memory in tests).
 //!
 //! Templates receive the view structs below, made for them (documented in docs/themes.md), never
 //! the internal model.
@@ -32,7 +33,6 @@ pub struct OutputFile {
 /// The rendered pages.
 #[derive(Debug)]
 pub struct Rendered {
-    pub files: Vec<OutputFile>,
     /// HTML pages per language index.
     pub pages_per_lang: Vec<usize>,
 }
@@ -92,6 +92,7 @@ pub fn render(
     theme: &Theme,
     images: &ImageSet,
     urls: &Urls,
+    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
 ) -> Result<Rendered, Diagnostics> {
     let tera = compile(theme)?;
     let mut problems = Diagnostics::new();
@@ -111,20 +112,24 @@ pub fn render(
         .enumerate()
         .flat_map(|(lang, ctx)| ctx.jobs().into_iter().map(move |job| (lang, job)))
         .collect();
-    let results: Vec<Result<(OutputFile, Option<sitemap::Entry>), Diagnostic>> = jobs
+    // Each page goes to the sink as soon as it is rendered: memory stays flat however large
+    // the catalogue.
+    let results: Vec<Result<Option<sitemap::Entry>, Diagnostic>> = jobs
         .par_iter()
-        .map(|&(lang, job)| langs[lang].render(&tera, theme, job))
+        .map(|&(lang, job)| {
+            let (file, entry) = langs[lang].render(&tera, theme, job)?;
+            sink(file)?;
+            Ok(entry)
+        })
         .collect();
 
-    let mut files = Vec::with_capacity(results.len() + 8);
     let mut entries = Vec::with_capacity(results.len());
     let mut pages_per_lang = vec![0; langs.len()];
     let mut seen_places = HashSet::new();
     for ((lang, _), result) in jobs.iter().zip(results) {
         match result {
-            Ok((file, entry)) => {
+            Ok(entry) => {
                 pages_per_lang[*lang] += 1;
-                files.push(file);
                 entries.extend(entry);
             }
             // A broken template breaks every page that uses it: say it once per place.
@@ -138,11 +143,10 @@ pub fn render(
     if problems.has_errors() {
         return Err(problems);
     }
-    files.extend(seo_files(site, theme, images, urls, &entries));
-    Ok(Rendered {
-        files,
-        pages_per_lang,
-    })
+    for file in seo_files(site, theme, images, urls, &entries) {
+        sink(file)?;
+    }
+    Ok(Rendered { pages_per_lang })
 }
 
 /// Sitemaps, `robots.txt` (unless the site has its own) and the product feeds of every language.

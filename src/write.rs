@@ -1,13 +1,14 @@
 //! The only module that writes the output folder. Everything is written into a fresh sibling
 //! folder first and swapped in at the end, so a failed build leaves the previous site intact.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostic;
 use crate::fs::io_reason;
 use crate::images::ImageSet;
 use crate::model::IMAGES_SEGMENT;
-use crate::render::OutputFile;
 use crate::theme::StaticSource;
 
 /// A file souk leaves in every output folder it makes; souk only ever replaces a folder that
@@ -19,13 +20,6 @@ pub const MARKER: &str = ".souk-output";
 pub struct WriteReport {
     pub files: usize,
     pub bytes: u64,
-}
-
-/// Everything that goes into the output folder.
-pub struct Output<'a> {
-    pub pages: &'a [OutputFile],
-    pub static_files: &'a std::collections::BTreeMap<String, StaticSource>,
-    pub images: &'a ImageSet,
 }
 
 /// Checks that `output` is a folder souk may replace: not the site, not one of its content
@@ -85,50 +79,60 @@ pub fn check_output(site: &Path, output: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Writes the site into a staging folder beside `output`, then swaps it in.
-pub fn write(output: &Path, files: &Output) -> Result<WriteReport, Diagnostics> {
-    let output = absolute(output);
-    let parent = output
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_owned());
-    std::fs::create_dir_all(&parent).map_err(|e| {
-        Diagnostic::error(
-            &parent,
-            format!("cannot create the folder: {}", io_reason(&e)),
-        )
-    })?;
-    let staging = parent.join(format!(".{name}.souk-new-{}", std::process::id()));
-    let result = fill(&staging, files);
-    let report = match result {
-        Ok(report) => report,
-        Err(problem) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(problem.into());
-        }
-    };
-    swap(&staging, &output).inspect_err(|_| {
-        let _ = std::fs::remove_dir_all(&staging);
-    })?;
-    Ok(report)
+/// A fresh folder beside the output that the build fills, swapped in by [`Staging::commit`].
+/// Dropped without commit (a failed build), it is deleted and the output is untouched.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    committed: bool,
 }
 
-fn fill(staging: &Path, output: &Output) -> Result<WriteReport, Diagnostic> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).map_err(|e| {
+impl Staging {
+    /// Creates the staging folder beside `output`, with souk's marker file in it.
+    pub fn new(output: &Path) -> Result<Staging, Diagnostic> {
+        let output = absolute(output);
+        let parent = output
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_owned());
+        std::fs::create_dir_all(&parent).map_err(|e| {
             Diagnostic::error(
-                staging,
-                format!("cannot clear a leftover folder: {}", io_reason(&e)),
+                &parent,
+                format!("cannot create the folder: {}", io_reason(&e)),
             )
         })?;
+        let dir = parent.join(format!(".{name}.souk-new-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| {
+                Diagnostic::error(
+                    &dir,
+                    format!("cannot clear a leftover folder: {}", io_reason(&e)),
+                )
+            })?;
+        }
+        let staging = Staging {
+            dir,
+            output,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            committed: false,
+        };
+        staging.put(
+            MARKER,
+            b"This folder is written by souk. It is replaced on every build.\n",
+        )?;
+        Ok(staging)
     }
-    let mut report = WriteReport { files: 0, bytes: 0 };
-    let mut put = |relative: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        let path = staging.join(relative);
+
+    /// Writes one file (from any thread); `relative` is `/`-separated.
+    pub fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.dir.join(relative);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
                 Diagnostic::error(dir, format!("cannot create the folder: {}", io_reason(&e)))
@@ -137,55 +141,78 @@ fn fill(staging: &Path, output: &Output) -> Result<WriteReport, Diagnostic> {
         std::fs::write(&path, bytes).map_err(|e| {
             Diagnostic::error(&path, format!("cannot write the file: {}", io_reason(&e)))
         })?;
-        report.files += 1;
-        report.bytes += bytes.len() as u64;
+        self.count(bytes.len() as u64);
         Ok(())
-    };
-    put(
-        MARKER,
-        b"This folder is written by souk. It is replaced on every build.\n",
-    )?;
-    for (relative, source) in output.static_files {
-        match source {
-            StaticSource::Embedded(bytes) => put(relative, bytes)?,
-            StaticSource::File(path) => {
-                let bytes = std::fs::read(path).map_err(|e| {
-                    Diagnostic::error(path, format!("cannot read this file: {}", io_reason(&e)))
-                })?;
-                put(relative, &bytes)?;
+    }
+
+    fn count(&self, bytes: u64) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Copies the theme's and the site's static files. Call before writing pages: a page at the
+    /// same path as a static file wins.
+    pub fn static_files(&self, files: &BTreeMap<String, StaticSource>) -> Result<(), Diagnostic> {
+        for (relative, source) in files {
+            match source {
+                StaticSource::Embedded(bytes) => self.put(relative, bytes)?,
+                StaticSource::File(path) => {
+                    let bytes = std::fs::read(path).map_err(|e| {
+                        Diagnostic::error(path, format!("cannot read this file: {}", io_reason(&e)))
+                    })?;
+                    self.put(relative, &bytes)?;
+                }
             }
         }
+        Ok(())
     }
-    // Pages after static files: a page and a static file at the same path is the page.
-    for file in output.pages {
-        put(&file.path, &file.contents)?;
-    }
-    let images_dir = staging.join(IMAGES_SEGMENT);
-    std::fs::create_dir_all(&images_dir).map_err(|e| {
-        Diagnostic::error(
-            &images_dir,
-            format!("cannot create the folder: {}", io_reason(&e)),
-        )
-    })?;
-    for processed in &output.images.images {
-        for rendition in processed.renditions.iter().chain(&processed.social) {
-            let from = output.images.dir.join(&rendition.file);
-            let to = images_dir.join(&rendition.file);
-            if to.exists() {
-                continue;
+
+    /// Links (or copies) every rendition of every photo from the image cache.
+    pub fn images(&self, images: &ImageSet) -> Result<(), Diagnostic> {
+        let dir = self.dir.join(IMAGES_SEGMENT);
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            Diagnostic::error(&dir, format!("cannot create the folder: {}", io_reason(&e)))
+        })?;
+        for processed in &images.images {
+            for rendition in processed.renditions.iter().chain(&processed.social) {
+                let from = images.dir.join(&rendition.file);
+                let to = dir.join(&rendition.file);
+                if to.exists() {
+                    continue;
+                }
+                // A hard link costs nothing; the cache may be on another disk, then copy.
+                let size = match std::fs::hard_link(&from, &to) {
+                    Ok(()) => rendition.bytes,
+                    Err(_) => std::fs::copy(&from, &to).map_err(|e| {
+                        Diagnostic::error(
+                            &from,
+                            format!("cannot copy this image: {}", io_reason(&e)),
+                        )
+                    })?,
+                };
+                self.count(size);
             }
-            // A hard link costs nothing; the cache may be on another disk, then copy.
-            let size = match std::fs::hard_link(&from, &to) {
-                Ok(()) => std::fs::metadata(&to).map(|m| m.len()).unwrap_or(0),
-                Err(_) => std::fs::copy(&from, &to).map_err(|e| {
-                    Diagnostic::error(&from, format!("cannot copy this image: {}", io_reason(&e)))
-                })?,
-            };
-            report.files += 1;
-            report.bytes += size;
+        }
+        Ok(())
+    }
+
+    /// Swaps the staging folder in place of the output.
+    pub fn commit(mut self) -> Result<WriteReport, Diagnostic> {
+        swap(&self.dir, &self.output)?;
+        self.committed = true;
+        Ok(WriteReport {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-    Ok(report)
 }
 
 /// Replaces `output` with `staging`: the old folder is moved aside, the new one renamed in, and
