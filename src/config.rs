@@ -38,6 +38,14 @@ struct RawConfig {
     images: Option<RawImages>,
     shipping: Option<RawShipping>,
     returns: Option<RawReturns>,
+    markdown: Option<RawMarkdown>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    #[serde(default)]
+    raw_html: crate::markdown::RawHtml,
 }
 
 #[derive(Debug, Deserialize)]
@@ -175,6 +183,8 @@ pub struct SiteConfig {
     pub images: ImageSettings,
     pub shipping: Option<Shipping>,
     pub returns: Option<Returns>,
+    /// What happens to HTML written inside Markdown.
+    pub raw_html: crate::markdown::RawHtml,
 }
 
 impl SiteConfig {
@@ -274,6 +284,12 @@ pub struct Certification {
     pub url: Option<String>,
 }
 
+/// An `http(s)://` address with a host: the only links souk accepts from configuration
+/// (no `javascript:`, no `data:`).
+fn web_address(text: &str) -> bool {
+    Url::parse(text.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+}
+
 /// Checks a site address (from `souk.yaml` or `--base-url`) and makes its path end with `/`.
 pub fn parse_base_url(text: &str) -> Result<Url, Diagnostic> {
     match Url::parse(text.trim()) {
@@ -319,6 +335,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
         images,
         shipping,
         returns,
+        markdown,
     } = raw;
     let mut problems = Diagnostics::new();
     let error = |spanned_at: Option<Position>, message: String| {
@@ -463,7 +480,26 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
             check_localized(&format!("certification `{id}`"), &name);
             (id, Certification { name, url })
         })
-        .collect();
+        .collect::<BTreeMap<_, _>>();
+    let links = social
+        .iter()
+        .map(|s| (format!("social link `{}`", s.network), &s.url));
+    let links = links.chain(
+        certifications
+            .iter()
+            .filter_map(|(id, c)| Some((format!("certification `{id}`"), c.url.as_ref()?))),
+    );
+    for (what, url) in links {
+        if !web_address(url) {
+            problems.push(
+                Diagnostic::error(
+                    file,
+                    format!("the {what} has the address `{url}`, which is not a web page"),
+                )
+                .hint("write a full address starting with `https://`"),
+            );
+        }
+    }
 
     let logo = logo.and_then(|logo| {
         let relative = logo.value.trim().trim_start_matches("./").to_owned();
@@ -570,6 +606,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
             images,
             shipping,
             returns,
+            raw_html: markdown.map(|m| m.raw_html).unwrap_or_default(),
         }),
         _ => Err(problems),
     }

@@ -12,6 +12,13 @@ pub const MAX_TEXT_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Reads a UTF-8 text file under `root`, naming it relative to `root` on failure.
 pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
     let shown = relative(root, path);
+    if !inside(root, path) {
+        return Err(Diagnostic::error(
+            &shown,
+            "this file is a link to a file outside the site, which souk does not read",
+        )
+        .hint("copy the file itself into the site instead of linking to it"));
+    }
     let metadata = std::fs::metadata(path).map_err(|e| {
         Diagnostic::error(&shown, format!("cannot read this file: {}", io_reason(&e)))
     })?;
@@ -44,6 +51,19 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text))
+}
+
+/// False when `path` is a symbolic link whose target is outside `root` (a file shared by
+/// someone else must not pull `/etc/passwd` into a page). Only links pay for the check.
+pub fn inside(root: &Path, path: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return true;
+    }
+    match (path.canonicalize(), root.canonicalize()) {
+        (Ok(target), Ok(root)) => target.starts_with(root),
+        _ => false,
+    }
 }
 
 /// A short, human reason for an IO error, without Rust's debug formatting.

@@ -1,13 +1,33 @@
 //! Markdown to HTML: tables, smart punctuation, heading anchors, and nothing a visitor could be
-//! attacked with (raw HTML is shown as text, links only to web, mail and phone addresses).
+//! attacked with. Raw HTML in Markdown is kept only through an allow-list sanitizer (ammonia),
+//! unless the site trusts its authors (`markdown: { raw_html: trusted }`); links go only to web,
+//! mail and phone addresses or within the site.
 
 use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+/// What to do with HTML written inside Markdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawHtml {
+    /// Keep safe tags and attributes (an allow-list), drop scripts, styles and event handlers.
+    #[default]
+    Sanitize,
+    /// Show it as text.
+    Escape,
+    /// Keep it as written: only for sites whose every author is trusted.
+    Trusted,
+}
+
+/// Renders `markdown` to HTML with the default policy (raw HTML sanitized).
+pub fn render(markdown: &str) -> String {
+    render_with(markdown, RawHtml::Sanitize)
+}
+
 /// Renders `markdown` to HTML. Headings are shifted so the document's highest one is an `<h2>`
 /// (the page's own title is the `<h1>`, and levels must not skip), and each gets an `id`.
-pub fn render(markdown: &str) -> String {
+pub fn render_with(markdown: &str, raw_html: RawHtml) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
@@ -23,6 +43,9 @@ pub fn render(markdown: &str) -> String {
         .min()
         .unwrap_or(2);
     let shift = |level: HeadingLevel| shifted(level, top);
+    let has_raw_html = events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let mut anchors = anchors.into_iter();
     let events = events.into_iter().map(|event| match event {
         Event::Start(Tag::Heading {
@@ -40,8 +63,9 @@ pub fn render(markdown: &str) -> String {
             })
         }
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift(level))),
-        // Raw HTML is shown as the text it is, never interpreted.
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Html(raw) | Event::InlineHtml(raw) if raw_html == RawHtml::Escape => {
+            Event::Text(raw)
+        }
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -82,7 +106,27 @@ pub fn render(markdown: &str) -> String {
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events);
+    // Sanitizing parses the HTML again: only pay for it when there is raw HTML to check.
+    if has_raw_html && raw_html == RawHtml::Sanitize {
+        return sanitizer().clean(&out).to_string();
+    }
     out
+}
+
+/// The allow-list: ammonia's defaults (formatting, lists, tables, links with safe schemes and
+/// `rel="noopener noreferrer"`), plus heading anchors.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        for heading in ["h2", "h3", "h4", "h5", "h6"] {
+            builder.add_tag_attributes(heading, &["id"]);
+        }
+        builder
+            .add_tag_attributes("td", &["align"])
+            .add_tag_attributes("th", &["align"]);
+        builder
+    })
 }
 
 /// `level` moved so that `top` (the document's highest level) becomes 2.
@@ -200,10 +244,19 @@ mod tests {
     }
 
     #[test]
-    fn raw_html_and_script_links_are_neutralised() {
+    fn raw_html_is_sanitized_escaped_or_trusted() {
+        let hostile = "<script>alert(1)</script>\n\nHi <b onclick=\"x()\">there</b><img src=x onerror=alert(2)>\n\n[x](javascript:alert(1)) [y](https://a.ma/)";
         assert_eq!(
-            render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](https://a.ma/)"),
-            "&lt;script&gt;alert(1)&lt;/script&gt;\n<p><a href=\"#\">x</a> <a href=\"https://a.ma/\">y</a></p>\n"
+            render(hostile),
+            "\n<p>Hi <b>there</b><img src=\"x\"></p>\n<p><a href=\"#\" rel=\"noopener noreferrer\">x</a> <a href=\"https://a.ma/\" rel=\"noopener noreferrer\">y</a></p>\n"
+        );
+        assert_eq!(
+            render_with("<script>alert(1)</script>", RawHtml::Escape),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            render_with("<video src=a.mp4></video>", RawHtml::Trusted),
+            "<p><video src=a.mp4></video></p>\n"
         );
     }
 

@@ -673,7 +673,7 @@ impl<'a> LangContext<'a> {
                     &HomeView {
                         title: text.title.clone(),
                         summary: text.summary.clone(),
-                        story_html: markdown::render(&text.body),
+                        story_html: self.markdown(&text.body),
                     },
                 );
                 let featured: Vec<CardView> = model::featured(site, i)
@@ -769,7 +769,7 @@ impl<'a> LangContext<'a> {
                     "category",
                     &CategoryView {
                         name: text.title.clone(),
-                        description_html: markdown::render(&text.body),
+                        description_html: self.markdown(&text.body),
                         url: self.urls.href(&text.path),
                     },
                 );
@@ -864,7 +864,7 @@ impl<'a> LangContext<'a> {
                             .as_ref()
                             .map(|v| v.get(lang, site.config.default_lang()).to_owned()),
                         member_since: producer.member_since,
-                        story_html: markdown::render(&text.body),
+                        story_html: self.markdown(&text.body),
                         photo: producer.photo.as_ref().map(|img| self.image(img)),
                     },
                 );
@@ -901,7 +901,7 @@ impl<'a> LangContext<'a> {
                     "content",
                     &ContentView {
                         title: text.title.clone(),
-                        body_html: markdown::render(&text.body),
+                        body_html: self.markdown(&text.body),
                     },
                 );
                 PageOut {
@@ -980,6 +980,10 @@ impl<'a> LangContext<'a> {
             },
             entry,
         ))
+    }
+
+    fn markdown(&self, text: &str) -> String {
+        markdown::render_with(text, self.site.config.raw_html)
     }
 
     fn tagline(&self) -> Option<String> {
@@ -1152,7 +1156,7 @@ impl<'a> LangContext<'a> {
             id: product.id.clone(),
             name: text.title.clone(),
             summary: text.summary.clone(),
-            description_html: markdown::render(&text.body),
+            description_html: self.markdown(&text.body),
             sku: product.sku.clone(),
             price: self.prices.price(product.price),
             from: product.price_from,

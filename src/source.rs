@@ -286,6 +286,12 @@ fn subfolders(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         let entry = entry.map_err(|e| walk_error(root, dir, &e))?;
         if entry.file_type().is_dir() {
             dirs.push(entry.into_path());
+        } else if entry.path_is_symlink() && entry.path().is_dir() {
+            return Err(Diagnostic::error(
+                relative(root, entry.path()),
+                "this folder is a link, which souk does not follow",
+            )
+            .hint("move or copy the folder itself into the site"));
         }
     }
     Ok(dirs)
@@ -478,6 +484,18 @@ fn list_static(root: &Path, problems: &mut Diagnostics) -> Vec<String> {
             Ok(entry) if entry.file_type().is_file() => {
                 if let Ok(rel) = entry.path().strip_prefix(&dir) {
                     files.push(to_slash(rel));
+                }
+            }
+            Ok(entry) if entry.path_is_symlink() => {
+                if crate::fs::inside(root, entry.path()) && entry.path().is_file() {
+                    if let Ok(rel) = entry.path().strip_prefix(&dir) {
+                        files.push(to_slash(rel));
+                    }
+                } else {
+                    problems.push(
+                        Diagnostic::error(relative(root, entry.path()), "this is a link to something outside the site, which souk does not publish")
+                            .hint("copy the file itself into `static/`"),
+                    );
                 }
             }
             Ok(_) => {}

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod content_errors;
 mod example_site;
+mod hostile;
 mod images;
 mod output;
 mod rendering;
