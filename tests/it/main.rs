@@ -10,5 +10,6 @@ mod example_site;
 mod hostile;
 mod images;
 mod output;
+mod properties;
 mod rendering;
 mod seo;
