@@ -83,6 +83,8 @@ pub struct BuildReport {
     /// Problems that did not stop the build.
     pub warnings: Diagnostics,
     pub elapsed: Duration,
+    /// Time spent in each stage, in order: where a build's time goes.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -118,6 +120,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
 fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let root = options.site.as_path();
     let output = options.output_dir();
     crate::write::check_output(root, &output)?;
@@ -137,6 +145,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             errors
         })?;
     warnings.extend(model_warnings);
+    stage("load and resolve");
 
     let progress = |done: usize, total: usize| {
         if let Some(report) = &options.progress {
@@ -145,15 +154,19 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
     let images =
         crate::images::process(&site, &options.cache_dir(), &site.config.images, &progress)?;
+    stage("images");
     let urls = Urls::new(&site.config.base_url);
     // Everything is written into a staging folder, swapped in only when all of it succeeded.
     let staging = crate::write::Staging::new(&output)?;
     staging.static_files(&theme.static_files)?;
     staging.images(&images)?;
+    stage("static files and image links");
     let rendered = crate::render::render(&site, &theme, &images, &urls, &|file| {
         staging.put(&file.path, &file.contents)
     })?;
+    stage("render and write pages, sitemaps, feeds");
     let written = staging.commit()?;
+    stage("swap in the output");
     warnings.sort();
     Ok(BuildReport {
         output,
@@ -170,5 +183,6 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         images_encoded: images.encoded,
         warnings,
         elapsed: started.elapsed(),
+        stages,
     })
 }

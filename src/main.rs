@@ -62,6 +62,9 @@ struct BuildArgs {
     /// Where processed photos are kept between builds [default: SITE_DIR/.souk-cache].
     #[arg(long)]
     cache_dir: Option<PathBuf>,
+    /// Also print how long each stage took.
+    #[arg(long)]
+    timings: bool,
 }
 
 impl BuildArgs {
@@ -79,7 +82,13 @@ impl BuildArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build(args) => match run_build(&args.options()) {
+        Command::Build(args) => match run_build(&args.options()).inspect(|report| {
+            if args.timings {
+                for (stage, time) in &report.stages {
+                    eprintln!("{:>8.3} s  {stage}", time.as_secs_f64());
+                }
+            }
+        }) {
             Some(_) => ExitCode::SUCCESS,
             None => ExitCode::FAILURE,
         },
@@ -199,9 +208,21 @@ fn progress_bar() -> Option<ProgressFn> {
     }))
 }
 
+/// How many problems with the same message are printed before the rest are counted: a
+/// catalogue of 10,000 products without photos needs three examples, not 10,000 lines.
+const SAME_MESSAGE_SHOWN: usize = 3;
+
 fn print_diagnostics(diagnostics: &Diagnostics) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut seen: std::collections::HashMap<(bool, &str), usize> = std::collections::HashMap::new();
     for diagnostic in diagnostics.iter() {
+        let count = seen
+            .entry((diagnostic.is_error(), diagnostic.message.as_str()))
+            .or_insert(0);
+        *count += 1;
+        if *count > SAME_MESSAGE_SHOWN {
+            continue;
+        }
         let text = diagnostic.to_string();
         if color {
             let (label, code) = if diagnostic.is_error() {
@@ -213,5 +234,17 @@ fn print_diagnostics(diagnostics: &Diagnostics) {
         } else {
             eprintln!("{text}");
         }
+    }
+    let mut more: Vec<(&(bool, &str), &usize)> = seen
+        .iter()
+        .filter(|(_, n)| **n > SAME_MESSAGE_SHOWN)
+        .collect();
+    more.sort();
+    for ((error, message), count) in more {
+        let label = if *error { "error" } else { "warning" };
+        eprintln!(
+            "{label}: … and {} more files with: {message}",
+            count - SAME_MESSAGE_SHOWN
+        );
     }
 }

@@ -149,7 +149,8 @@ pub fn render(
     Ok(Rendered { pages_per_lang })
 }
 
-/// Sitemaps, `robots.txt` (unless the site has its own) and the product feeds of every language.
+/// Sitemaps, `robots.txt` (unless the site has its own) and the product feeds of every
+/// language, made in parallel.
 fn seo_files(
     site: &Site,
     theme: &Theme,
@@ -163,7 +164,16 @@ fn seo_files(
         .iter()
         .map(|l| l.code.as_str())
         .collect();
-    let mut files: Vec<OutputFile> = sitemap::sitemaps(entries, &codes, urls)
+    let (sitemaps, feeds) = rayon::join(
+        || sitemap::sitemaps(entries, &codes, urls),
+        || {
+            (0..codes.len())
+                .into_par_iter()
+                .map(|lang| seo::feeds::feeds(site, images, urls, lang))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut files: Vec<OutputFile> = sitemaps
         .into_iter()
         .map(|(path, contents)| OutputFile { path, contents })
         .collect();
@@ -173,14 +183,14 @@ fn seo_files(
             contents: sitemap::robots(urls).into_bytes(),
         });
     }
-    for (lang, code) in codes.iter().enumerate() {
+    for (code, (google, meta)) in codes.iter().zip(feeds) {
         files.push(OutputFile {
             path: format!("feeds/google-merchant-{code}.xml"),
-            contents: seo::feeds::google_merchant(site, images, urls, lang),
+            contents: google,
         });
         files.push(OutputFile {
             path: format!("feeds/meta-catalog-{code}.csv"),
-            contents: seo::feeds::meta_catalog(site, images, urls, lang),
+            contents: meta,
         });
     }
     files
@@ -470,6 +480,8 @@ struct LangContext<'a> {
     globals: [(&'static str, Value); 3],
     /// The cooperative's name in this language.
     coop: String,
+    /// The picture for pages without their own: the first featured product's main photo.
+    site_image: Option<&'a ImageRef>,
 }
 
 impl<'a> LangContext<'a> {
@@ -596,6 +608,9 @@ impl<'a> LangContext<'a> {
                 ("site", Value::from_serializable(&site_view)),
             ],
             coop,
+            site_image: model::featured(site, index)
+                .into_iter()
+                .find_map(|p| site.products[p].images.first()),
         })
     }
 
@@ -945,6 +960,7 @@ impl<'a> LangContext<'a> {
                 path: &path,
                 alternates: &alternates,
                 breadcrumbs: &breadcrumbs,
+                site_image: self.site_image,
             },
         );
         ctx.insert_value("seo", Value::safe_string(&head));

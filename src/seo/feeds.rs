@@ -116,8 +116,18 @@ fn amount(site: &Site, price: Minor) -> String {
     )
 }
 
+/// Both feeds of one language, `(Google Merchant RSS, Meta CSV)`, from one pass over the
+/// catalogue.
+pub fn feeds(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> (Vec<u8>, Vec<u8>) {
+    let items = items(site, images, urls, lang);
+    (
+        google_merchant(site, urls, lang, &items),
+        meta_catalog(site, lang, &items),
+    )
+}
+
 /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) of one language.
-pub fn google_merchant(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Vec<u8> {
+fn google_merchant(site: &Site, urls: &Urls, lang: usize, items: &[Item]) -> Vec<u8> {
     let code = &site.config.languages[lang].code;
     let default = site.config.default_lang();
     let coop = site.config.cooperative.name.get(code, default);
@@ -141,7 +151,7 @@ pub fn google_merchant(site: &Site, images: &ImageSet, urls: &Urls, lang: usize)
         .map(|t| t.get(code, default))
         .unwrap_or(coop);
     xml.element("description", tagline);
-    for item in items(site, images, urls, lang) {
+    for item in items {
         xml.raw("\n");
         xml.open("item", &[]);
         xml.element("g:id", &item.id);
@@ -204,7 +214,7 @@ pub fn google_merchant(site: &Site, images: &ImageSet, urls: &Urls, lang: usize)
 
 /// The Meta catalogue CSV of one language. Cells that a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
-pub fn meta_catalog(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Vec<u8> {
+fn meta_catalog(site: &Site, lang: usize, items: &[Item]) -> Vec<u8> {
     let code = &site.config.languages[lang].code;
     let coop = site
         .config
@@ -227,25 +237,25 @@ pub fn meta_catalog(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) ->
         "size",
     ];
     let _ = writer.write_record(header);
-    for item in items(site, images, urls, lang) {
+    for item in items {
         let availability = match item.availability {
             Availability::InStock => "in stock",
             Availability::OutOfStock => "out of stock",
             Availability::Preorder => "preorder",
         };
         let row = [
-            item.id,
-            item.title,
-            item.description,
+            item.id.clone(),
+            item.title.clone(),
+            item.description.clone(),
             availability.to_owned(),
             "new".to_owned(),
             amount(site, item.price),
             item.sale_price.map(|s| amount(site, s)).unwrap_or_default(),
-            item.link,
-            item.image.unwrap_or_default(),
+            item.link.clone(),
+            item.image.clone().unwrap_or_default(),
             coop.to_owned(),
-            item.group.unwrap_or_default(),
-            item.size.unwrap_or_default(),
+            item.group.clone().unwrap_or_default(),
+            item.size.clone().unwrap_or_default(),
         ];
         // Writing into a Vec cannot fail.
         let _ = writer.write_record(row.iter().map(|cell| defuse(cell)));

@@ -18,7 +18,7 @@ pub fn blocks(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Ve
     let mut blocks = Vec::new();
     match page.subject {
         Subject::Home => {
-            blocks.push(organization(site, images, urls, page.lang));
+            blocks.push(organization(site, images, urls, page));
             blocks.push(website(site, urls, page.lang));
         }
         Subject::Product(p) => blocks.push(product(site, images, urls, page, &site.products[p])),
@@ -205,7 +205,8 @@ fn breadcrumbs(urls: &Urls, trail: &[(String, String)]) -> Value {
     json!({ "@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items })
 }
 
-fn organization(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Value {
+fn organization(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Value {
+    let lang = page.lang;
     let config = &site.config;
     let code = &config.languages[lang].code;
     let default = config.default_lang();
@@ -222,9 +223,8 @@ fn organization(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Val
     }
     if let Some(logo) = &config.cooperative.logo {
         org.insert("logo".into(), json!(urls.absolute(&logo.file)));
-    } else if let Some(share) = model::featured(site, lang)
-        .into_iter()
-        .find_map(|p| site.products[p].images.first())
+    } else if let Some(share) = page
+        .site_image
         .and_then(|image| share_image(&images.images[image.image], site, urls, String::new()))
     {
         org.insert("image".into(), json!(share.url));

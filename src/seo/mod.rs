@@ -41,6 +41,9 @@ pub struct PageSeo<'a> {
     pub alternates: &'a [Option<String>],
     /// Breadcrumb trail: (name, site path), home first, this page last.
     pub breadcrumbs: &'a [(String, String)],
+    /// The picture for pages without one of their own (the first featured product's), found
+    /// once per language by the caller: searching per page would cost catalogue × pages.
+    pub site_image: Option<&'a model::ImageRef>,
 }
 
 /// A description from a summary: whole words, at most [`DESCRIPTION_LIMIT`] characters, with
@@ -238,11 +241,7 @@ fn page_image(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Op
         Subject::Producer(p) => site.producers[p].photo.as_ref().and_then(from),
         _ => None,
     };
-    own.or_else(|| {
-        model::featured(site, page.lang)
-            .into_iter()
-            .find_map(|p| site.products[p].images.first().and_then(from))
-    })
+    own.or_else(|| page.site_image.and_then(from))
 }
 
 #[cfg(test)]

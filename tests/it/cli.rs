@@ -150,3 +150,43 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+#[test]
+fn many_problems_with_the_same_message_are_counted_not_listed() {
+    let site = TestSite::minimal();
+    for n in 1..=5 {
+        site.write(
+            &format!("products/soap-{n}/product.yaml"),
+            format!("sku: SOAP-{n}\ncategory: oils\nprice: \"20\"\n"),
+        );
+        site.write(
+            &format!("products/soap-{n}/fr.md"),
+            "---\nname: Savon\n---\n",
+        );
+        site.write(
+            &format!("products/soap-{n}/ar.md"),
+            "---\nname: صابون\n---\n",
+        );
+    }
+    let out = souk()
+        .arg("build")
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.matches(".yaml: this product has no photo\n").count(),
+        3,
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("warning: … and 2 more files with: this product has no photo\n"),
+        "{stderr}"
+    );
+}
