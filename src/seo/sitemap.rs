@@ -24,13 +24,23 @@ pub struct Entry {
 /// The sitemap files: `(output path, contents)`. One `sitemap.xml` when everything fits, else
 /// `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`…
 pub fn sitemaps(entries: &[Entry], languages: &[&str], urls: &Urls) -> Vec<(String, Vec<u8>)> {
+    split(entries, languages, urls, MAX_URLS, MAX_BYTES)
+}
+
+fn split(
+    entries: &[Entry],
+    languages: &[&str],
+    urls: &Urls,
+    max_urls: usize,
+    max_bytes: usize,
+) -> Vec<(String, Vec<u8>)> {
     let mut parts: Vec<Vec<u8>> = Vec::new();
     let mut current: Vec<u8> = Vec::new();
     let mut count = 0;
     let envelope = 512;
     for entry in entries {
         let url = url_element(entry, languages, urls);
-        if count == MAX_URLS || (count > 0 && current.len() + url.len() + envelope > MAX_BYTES) {
+        if count == max_urls || (count > 0 && current.len() + url.len() + envelope > max_bytes) {
             parts.push(std::mem::take(&mut current));
             count = 0;
         }
@@ -131,4 +141,59 @@ pub fn robots(urls: &Urls) -> String {
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         urls.absolute("sitemap.xml")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(n: usize) -> Vec<Entry> {
+        (0..n)
+            .map(|i| Entry {
+                path: format!("products/p{i}/"),
+                alternates: vec![
+                    Some(format!("products/p{i}/")),
+                    Some(format!("ar/products/p{i}/")),
+                ],
+                lastmod: None,
+                images: vec![],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn past_the_limits_the_sitemap_becomes_an_index_of_parts() {
+        let urls = Urls::new(&url::Url::parse("https://coop.example/shop/").unwrap());
+        let one = split(&entries(3), &["fr", "ar"], &urls, 3, MAX_BYTES);
+        assert_eq!(
+            one.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            ["sitemap.xml"]
+        );
+        let files = split(&entries(5), &["fr", "ar"], &urls, 2, MAX_BYTES);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        let index = String::from_utf8(files[0].1.clone()).unwrap();
+        assert!(
+            index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"),
+            "{index}"
+        );
+        assert!(
+            index.contains("<loc>https://coop.example/shop/sitemap-3.xml</loc>"),
+            "{index}"
+        );
+        let last = String::from_utf8(files[3].1.clone()).unwrap();
+        assert_eq!(last.matches("<url>").count(), 1);
+        assert!(last.ends_with("</urlset>\n"));
+        // The byte limit splits too.
+        let by_size = split(&entries(4), &["fr", "ar"], &urls, MAX_URLS, 1200);
+        assert!(by_size.len() > 2, "{}", by_size.len());
+    }
 }
