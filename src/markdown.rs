@@ -52,14 +52,16 @@ pub fn render_with(markdown: &str, raw_html: RawHtml) -> String {
             level,
             id,
             classes,
-            attrs,
+            attrs: _,
         }) => {
             let id = id.or_else(|| anchors.next().flatten().map(CowStr::from));
+            // `{#id .class}` is kept; any other attribute (`{onclick=…}`) is dropped: heading
+            // attributes would otherwise reach the page unfiltered, whatever the raw-HTML policy.
             Event::Start(Tag::Heading {
                 level: shift(level),
                 id,
                 classes,
-                attrs,
+                attrs: Vec::new(),
             })
         }
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift(level))),
@@ -257,6 +259,28 @@ mod tests {
         assert_eq!(
             render_with("<video src=a.mp4></video>", RawHtml::Trusted),
             "<p><video src=a.mp4></video></p>\n"
+        );
+    }
+
+    /// Regression: found by reading the code while writing the fuzz target
+    /// (fuzz/regressions/markdown/).
+    #[test]
+    fn heading_attributes_cannot_carry_event_handlers() {
+        for policy in [RawHtml::Sanitize, RawHtml::Escape] {
+            let html = render_with(
+                "# T {onclick=alert(1)}\n\n# U {autofocus tabindex=0 onfocus=alert(2) href=javascript:x}\n\n<b>x</b>\n",
+                policy,
+            );
+            assert!(
+                !html.contains("onclick")
+                    && !html.contains("onfocus")
+                    && !html.contains("javascript"),
+                "{html}"
+            );
+        }
+        assert_eq!(
+            render("# T {#top .lead}"),
+            "<h2 id=\"top\" class=\"lead\">T</h2>\n"
         );
     }
 
