@@ -1012,12 +1012,7 @@ impl<'a> LangContext<'a> {
 
     /// The absolute URL of a photo's largest rendition, for the sitemap.
     fn full_image_url(&self, image: &ImageRef) -> Option<String> {
-        let format = *self.site.config.images.formats.last()?;
-        let largest = self.images.images[image.image].in_format(format).last()?;
-        Some(
-            self.urls
-                .absolute(&format!("{}/{}", model::IMAGES_SEGMENT, largest.file)),
-        )
+        seo::full_image_url(&self.images.images[image.image], self.site, self.urls)
     }
 
     /// The text of something this job knows is published in this language.

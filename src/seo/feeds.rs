@@ -40,17 +40,8 @@ fn items(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Vec<Item> 
         let pictures: Vec<String> = product
             .images
             .iter()
-            .filter_map(|i| {
-                let processed = &images.images[i.image];
-                // The whole photo, not the sharing crop: marketplaces show products uncropped.
-                let format = *site.config.images.formats.last()?;
-                let largest = processed.in_format(format).last()?;
-                Some(urls.absolute(&format!(
-                    "{}/{}",
-                    crate::model::IMAGES_SEGMENT,
-                    largest.file
-                )))
-            })
+            // The whole photo, not the sharing crop: marketplaces show products uncropped.
+            .filter_map(|i| super::full_image_url(&images.images[i.image], site, urls))
             .collect();
         let link = urls.absolute(&text.path);
         // On sale, feeds want the regular price and the sale price.

@@ -8,7 +8,7 @@ use super::{PageSeo, Subject, share_image};
 use crate::config::ReturnFees;
 use crate::images::ImageSet;
 use crate::markdown;
-use crate::model::{self, Product, Site};
+use crate::model::{Product, Site};
 use crate::money::{Minor, decimal_string};
 use crate::source::Availability;
 use crate::urls::Urls;
@@ -73,11 +73,7 @@ fn product(
     let pictures: Vec<String> = product
         .images
         .iter()
-        .filter_map(|i| {
-            let format = *site.config.images.formats.last()?;
-            let largest = images.images[i.image].in_format(format).last()?;
-            Some(urls.absolute(&format!("{}/{}", model::IMAGES_SEGMENT, largest.file)))
-        })
+        .filter_map(|i| super::full_image_url(&images.images[i.image], site, urls))
         .collect();
     let coop = site.config.cooperative.name.get(lang, default);
     let currency = site.config.currency.code();

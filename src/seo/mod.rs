@@ -93,6 +93,14 @@ pub struct ShareImage {
     pub alt: String,
 }
 
+/// The absolute URL of a photo's largest rendition in the fallback format: the whole photo, as
+/// sitemaps, structured data and product feeds want it.
+pub fn full_image_url(processed: &Processed, site: &Site, urls: &Urls) -> Option<String> {
+    let format = *site.config.images.formats.last()?;
+    let largest = processed.in_format(format).last()?;
+    Some(urls.absolute(&format!("{}/{}", model::IMAGES_SEGMENT, largest.file)))
+}
+
 /// The sharing picture of a photo: its 1200×630 crop when made, else its largest rendition in
 /// the fallback format.
 pub fn share_image(
