@@ -7,7 +7,7 @@
 mod decode;
 mod encode;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -167,9 +167,10 @@ pub fn process(
     })?;
     let social = social_images(site, settings);
     let settings_key = serde_json::to_string(settings).unwrap_or_default();
+    let stamps = SourceStamps::read(&dir);
     let total = site.images.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<(Processed, bool), Diagnostic>> = site
+    let results: Vec<Result<(Processed, bool, Stamped), Diagnostic>> = site
         .images
         .par_iter()
         .enumerate()
@@ -178,6 +179,7 @@ pub fn process(
                 &image.path,
                 &image.file,
                 &dir,
+                &stamps,
                 &settings_key,
                 settings,
                 social.contains(&index),
@@ -192,17 +194,23 @@ pub fn process(
     let mut problems = Diagnostics::new();
     let mut images = Vec::with_capacity(results.len());
     let mut encoded = 0;
+    let mut seen = SourceStamps::default();
     for result in results {
         match result {
-            Ok((processed, fresh)) => {
+            Ok((processed, fresh, (path, stamp))) => {
                 encoded += usize::from(fresh);
                 images.push(processed);
+                seen.0.insert(path, stamp);
             }
             Err(problem) => problems.push(problem),
         }
     }
     if problems.has_errors() {
         return Err(problems);
+    }
+    // Only a speed-up for the next build: failing to save it loses nothing.
+    if seen != stamps {
+        let _ = seen.write(&dir);
     }
     let pruned = prune(&dir, &images);
     Ok(ImageSet {
@@ -225,25 +233,83 @@ fn social_images(site: &Site, settings: &ImageSettings) -> HashSet<usize> {
         .collect()
 }
 
+/// What the previous build learnt of each source photo: its content hash, valid as long as the
+/// file's size, modification time and inode are the same. A rebuild then finds its cached
+/// renditions without reading a byte of the photo (1 GB of JPEG for a thousand products), the
+/// way git's index and cargo's fingerprints trust a file's stat data.
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct SourceStamps(HashMap<PathBuf, Stamp>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    size: u64,
+    modified_ns: u128,
+    inode: u64,
+    /// blake3 of the file's bytes, hex.
+    hash: String,
+}
+
+/// A source photo's path and what was learnt of it.
+type Stamped = (PathBuf, Stamp);
+
+const STAMPS_FILE: &str = "sources.json";
+
+impl SourceStamps {
+    /// The previous build's stamps; none when the file is missing or unreadable.
+    fn read(dir: &Path) -> SourceStamps {
+        std::fs::read(dir.join(STAMPS_FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn write(&self, dir: &Path) -> Result<(), String> {
+        let bytes = serde_json::to_vec(self).map_err(|e| e.to_string())?;
+        write_atomically(&dir.join(STAMPS_FILE), &bytes)
+    }
+
+    /// The content hash of `path` if the file has not changed since it was stamped.
+    fn hash(&self, path: &Path, meta: &std::fs::Metadata) -> Option<&str> {
+        let stamp = self.0.get(path)?;
+        let (size, modified_ns, inode) = stat(meta);
+        (stamp.size == size && stamp.modified_ns == modified_ns && stamp.inode == inode)
+            .then_some(stamp.hash.as_str())
+    }
+}
+
+fn stat(meta: &std::fs::Metadata) -> (u64, u128, u64) {
+    let modified_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    (meta.len(), modified_ns, inode)
+}
+
 /// One photo: from the cache when its manifest is there, else decoded and encoded. The boolean
 /// says whether it was encoded now.
 fn process_one(
     path: &Path,
     file: &Path,
     dir: &Path,
+    stamps: &SourceStamps,
     settings_key: &str,
     settings: &ImageSettings,
     social: bool,
-) -> Result<(Processed, bool), Diagnostic> {
+) -> Result<(Processed, bool, Stamped), Diagnostic> {
     let fail = |message: String| Diagnostic::error(file, message);
-    let size = std::fs::metadata(path)
-        .map_err(|e| {
-            fail(format!(
-                "cannot read this photo: {}",
-                crate::fs::io_reason(&e)
-            ))
-        })?
-        .len();
+    let cannot_read = |e: std::io::Error| {
+        fail(format!(
+            "cannot read this photo: {}",
+            crate::fs::io_reason(&e)
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
+    let size = meta.len();
     if size > MAX_IMAGE_BYTES {
         return Err(fail(format!(
             "this photo is {} MB, more than the {} MB souk accepts",
@@ -252,21 +318,37 @@ fn process_one(
         ))
         .hint("export it at a smaller size; 2000 pixels wide is plenty for a shop"));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        fail(format!(
-            "cannot read this photo: {}",
-            crate::fs::io_reason(&e)
-        ))
-    })?;
+    let (bytes, content_hash) = match stamps.hash(path, &meta) {
+        Some(hash) => (None, hash.to_owned()),
+        None => {
+            let bytes = std::fs::read(path).map_err(cannot_read)?;
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            (Some(bytes), hash)
+        }
+    };
+    let (size, modified_ns, inode) = stat(&meta);
+    let stamped = (
+        path.to_path_buf(),
+        Stamp {
+            size,
+            modified_ns,
+            inode,
+            hash: content_hash.clone(),
+        },
+    );
     let mut hasher = blake3::Hasher::new();
     hasher.update(settings_key.as_bytes());
     hasher.update(&[u8::from(social)]);
-    hasher.update(&bytes);
+    hasher.update(content_hash.as_bytes());
     let key = hasher.finalize().to_hex()[..16].to_owned();
     let manifest_path = dir.join(format!("{key}.json"));
     if let Some(cached) = read_manifest(&manifest_path, dir) {
-        return Ok((cached, false));
+        return Ok((cached, false, stamped));
     }
+    let bytes = match bytes {
+        Some(bytes) => bytes,
+        None => std::fs::read(path).map_err(cannot_read)?,
+    };
     let unreadable = |why: String| {
         fail(format!("this photo cannot be used: {why}")).hint(
             "open it in a photo editor and export it again as a JPEG of at most 4000 pixels a side",
@@ -340,7 +422,7 @@ fn process_one(
     // The manifest is written last: its presence means every rendition is complete.
     write_atomically(&manifest_path, &manifest)
         .map_err(|why| fail(format!("cannot write to the image cache: {why}")))?;
-    Ok((processed, true))
+    Ok((processed, true, stamped))
 }
 
 /// The widths to make for a photo `width` pixels wide: every configured width below it, and
@@ -424,9 +506,13 @@ fn prune(dir: &Path, images: &[Processed]) -> usize {
     pruned
 }
 
-/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+/// Writes through a temporary file and a rename, so a crash never leaves half a file. The
+/// temporary name is unique per call: two products may share a photo, and then two threads
+/// write the same renditions at once (the last rename wins; the files are identical).
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| crate::fs::io_reason(&e))?;
     std::fs::rename(&tmp, path).map_err(|e| crate::fs::io_reason(&e))
 }
