@@ -16,8 +16,9 @@ bench/.work/results/.
 
 Workloads: N=1000 and N=10000 text-only, N=1000 with photos (and N=100000 text-only with
 --huge). Phases: cold (souk: output and cache removed; Hugo: output, resources/ and
-.hugo_cache removed) and warm (output removed, caches kept). --quick: N=50 text-only and N=10
-with photos, once each, to smoke-test the harness.
+.hugo_cache removed), warm (output removed, caches kept), rebuild (output and caches kept,
+nothing changed) and edit (output and caches kept, one product's French Markdown changed).
+--quick: N=50 text-only and N=10 with photos, once each, to smoke-test the harness.
 
 Python standard library only.
 """
@@ -39,7 +40,10 @@ WORK = os.path.join(BENCH, ".work")
 HUGO_VERSION = "0.168.0"
 SHARP_VERSION = "0.35.4"  # the version of the shared README's reference figure
 PEERS = ("souk", "hugo", "sharp")
-PHASES = ("cold", "warm")
+# cold: no output, no caches; warm: caches kept, output removed (the shared README's phases);
+# rebuild: everything kept, nothing changed; edit: everything kept, one product's French
+# Markdown changed (one sentence added to its description).
+PHASES = ("cold", "warm", "rebuild", "edit")
 
 T0 = time.monotonic()
 STEPS = []  # (what, seconds)
@@ -307,6 +311,21 @@ def timeit(shared, results, peer, w, phase, site, out, cmd):
     return row, logf
 
 
+def edit_product(peer, site, w):
+    """Adds a sentence to the French description of the catalogue's middle product; returns
+    the file and its original bytes, to put back after the build."""
+    with open(os.path.join(w.catalog, "catalog.json"), encoding="utf-8") as fh:
+        products = json.load(fh)["products"]
+    slug = products[len(products) // 2]["slug"]
+    path = (os.path.join(site, "products", slug, "fr.md") if peer == "souk"
+            else os.path.join(site, "content", "products", slug, "index.fr.md"))
+    with open(path, "rb") as fh:
+        original = fh.read()
+    with open(path, "wb") as fh:
+        fh.write(original.rstrip(b"\n") + " Une phrase ajoutée pour le test.\n".encode())
+    return path, original
+
+
 def summarize_souk_log(logf):
     """souk's own summary line and how many warnings it printed."""
     if not logf:
@@ -333,7 +352,9 @@ def bench_workload(a, shared, tools, w, results, sites, notes):
             site = sites[peer]
             out = os.path.join(out_root, f"{peer}-{w.tag}")
             for phase in PHASES:
-                rm(out)
+                if phase in ("cold", "warm"):
+                    rm(out)
+                edited = edit_product(peer, site, w) if phase == "edit" else None
                 if peer == "souk":
                     cache = os.path.join(WORK, "cache", f"souk-{w.tag}")
                     if phase == "cold":
@@ -347,11 +368,21 @@ def bench_workload(a, shared, tools, w, results, sites, notes):
                         rm(os.path.join(site, "resources"))
                         rm(os.path.join(site, ".hugo_cache"))
                     cmd = [tools["hugo"], "--quiet", "-d", out]
-                row, logf = timeit(shared, results, peer, w, phase, site, out, cmd)
+                try:
+                    row, logf = timeit(shared, results, peer, w, phase, site, out, cmd)
+                finally:
+                    if edited:
+                        path, original = edited
+                        with open(path, "wb") as fh:
+                            fh.write(original)
                 row["run"] = r
                 rows.append(row)
                 if peer == "souk":
                     s = summarize_souk_log(logf)
+                    if s and r == 0 and phase in ("rebuild", "edit") and s["built"]:
+                        say(f"    souk: {s['built']}")
+                        notes.append(f"souk N={w.n} images {w.images_flag} {phase}: "
+                                     f"{s['built']}")
                     if s and r == 0 and phase == "cold":
                         if s["built"]:
                             say(f"    souk: {s['built']}")
@@ -507,6 +538,8 @@ def main():
                     help="leave the `images:` block out of the souk sites (for a souk without it)")
     ap.add_argument("--out-root", default="/dev/shm/souk-bench",
                     help="where builds write their output (default tmpfs: /dev/shm/souk-bench)")
+    ap.add_argument("--prepare-only", action="store_true",
+                    help="generate and convert the catalogues, time nothing (e.g. to profile)")
     ap.add_argument("--keep-output", action="store_true",
                     help="keep the last build's output of each peer under --out-root")
     ap.add_argument("--results", default=None,
@@ -562,10 +595,15 @@ def main():
         for peer in ("souk", "hugo"):
             if peer in a.peers:
                 sites[peer] = convert(shared, w, peer, souk_extra if peer == "souk" else [])
+        if a.prepare_only:
+            say(f"  {w.tag}: " + ", ".join(f"{p} site in {d}" for p, d in sites.items()))
+            continue
         with step(f"time N={w.n} images {w.images_flag} "
                   f"({a.image_runs if w.images else a.runs} run(s))"):
             rows += bench_workload(a, shared, tools, w, results, sites, notes)
 
+    if a.prepare_only:
+        return
     med = median_rows(rows)
     table = render_table(workloads, med, labels, a.peers)
     extras = render_extras(workloads, med, labels)
@@ -586,7 +624,9 @@ def main():
                  f"`{a.out_root}`"
                  f"{' (tmpfs)' if a.out_root.startswith('/dev/shm') else ''}; souk's photo cache "
                  f"and Hugo's `resources/` on disk in `bench/.work/`. Cold: outputs and caches "
-                 f"removed; warm: output removed, caches kept. `pages` counts `.html` files, "
+                 f"removed; warm: output removed, caches kept; rebuild: output and caches kept, nothing "
+                 f"changed; edit: the same with one product's French Markdown changed (a "
+                 f"sentence added). `pages` counts `.html` files, "
                  f"`files` every file written, `output MB` their size (10^6 bytes). "
                  f"See bench/README.md for how the two sites differ.\n\n")
         fh.write(table + "\n")

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
+use crate::incremental::PageRecord;
 use crate::lang::Lang;
 use crate::urls::Urls;
 
@@ -80,6 +81,9 @@ pub struct BuildReport {
     pub images: usize,
     /// Photos encoded in this build; the others came from the cache.
     pub images_encoded: usize,
+    /// Pages rendered in this build; the others were unchanged and carried over from the
+    /// previous build's output.
+    pub pages_rendered: usize,
     /// Problems that did not stop the build.
     pub warnings: Diagnostics,
     pub elapsed: Duration,
@@ -97,8 +101,14 @@ impl BuildReport {
             .map(|(lang, n)| format!("{lang} {n}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let unchanged = total - self.pages_rendered;
+        let rendered = if unchanged > 0 {
+            format!(", {} rendered, {unchanged} unchanged", self.pages_rendered)
+        } else {
+            String::new()
+        };
         format!(
-            "built {total} pages ({per_lang}), {} photos ({} processed), {} files, {:.1} MB into {} in {:.2} s",
+            "built {total} pages ({per_lang}){rendered}, {} photos ({} processed), {} files, {:.1} MB into {} in {:.2} s",
             self.images,
             self.images_encoded,
             self.files,
@@ -161,13 +171,18 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     staging.static_files(&theme.static_files)?;
     staging.images(&images)?;
     stage("static files and image links");
-    let rendered = crate::render::render(&site, &theme, &images, &urls, &|file| {
-        staging.put(&file.path, &file.contents)
-    })?;
+    let cache_dir = options.cache_dir();
+    let previous = PageRecord::load(&cache_dir, &output);
+    let mut rendered = crate::render::render(&site, &theme, &images, &urls, &previous, &staging)?;
     stage("render and write pages, sitemaps, feeds");
+    let output_id = staging.id().to_owned();
     let written = staging.commit()?;
+    // Only a speed-up for the next build: without it, that build renders every page.
+    let _ =
+        PageRecord::new(&output_id, std::mem::take(&mut rendered.record)).save(&cache_dir, &output);
     stage("swap in the output");
     warnings.sort();
+    let pages_rendered = rendered.pages_per_lang.iter().sum::<usize>() - rendered.reused;
     Ok(BuildReport {
         output,
         pages: site
@@ -181,6 +196,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         bytes: written.bytes,
         images: images.images.len(),
         images_encoded: images.encoded,
+        pages_rendered,
         warnings,
         elapsed: started.elapsed(),
         stages,

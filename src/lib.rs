@@ -7,6 +7,7 @@ pub mod format;
 pub mod fs;
 pub mod html;
 pub mod images;
+pub mod incremental;
 pub mod lang;
 pub mod markdown;
 pub mod model;

@@ -14,6 +14,7 @@ use tera::{Context, Tera, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::format::PriceFormatter;
 use crate::images::{Format, ImageSet, Processed};
+use crate::incremental::{self, Fingerprint, PageRecord};
 use crate::lang::Direction;
 use crate::markdown;
 use crate::model::{self, ImageRef, Product, Site, Text};
@@ -30,11 +31,43 @@ pub struct OutputFile {
     pub contents: Vec<u8>,
 }
 
+/// Where rendered files go: the staging folder of a build ([`crate::write::Staging`]).
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+    /// Carries the previous build's file at `path`, which had `size` bytes, over unchanged;
+    /// false when it cannot, and the page is rendered after all.
+    fn keep(&self, path: &str, size: u64) -> bool;
+}
+
 /// The rendered pages.
 #[derive(Debug)]
 pub struct Rendered {
     /// HTML pages per language index.
     pub pages_per_lang: Vec<usize>,
+    /// Pages carried over from the previous build instead of being rendered again.
+    pub reused: usize,
+    /// Every page's output path, fingerprint and size: the record for the next build.
+    pub record: Vec<(String, Fingerprint, u64)>,
+}
+
+/// One page done.
+struct PageDone {
+    entry: Option<sitemap::Entry>,
+    record: Option<(String, Fingerprint, u64)>,
+    reused: bool,
+}
+
+/// A page's template context, hashed as it is filled (see [`crate::incremental`]).
+struct PageContext {
+    ctx: Context,
+    hash: incremental::Hasher,
+}
+
+impl PageContext {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.hash.value(key, value);
+        self.ctx.insert(key, value);
+    }
 }
 
 /// What the renderer knows of a page besides its template context.
@@ -86,19 +119,27 @@ enum Job {
     NotFound,
 }
 
-/// Renders every page of every language.
+/// Renders every page of every language. A page whose fingerprint is the one `previous`
+/// recorded for it is kept from the previous build instead.
 pub fn render(
     site: &Site,
     theme: &Theme,
     images: &ImageSet,
     urls: &Urls,
-    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+    previous: &PageRecord,
+    sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
     let tera = compile(theme)?;
     let mut problems = Diagnostics::new();
     let mut langs = Vec::new();
+    // Templates are not in any page's context: they go into every page's fingerprint.
+    let mut base = incremental::Hasher::new();
+    base.bytes("souk", incremental::program_salt());
+    for (name, template) in &theme.templates {
+        base.bytes(name, template.source.as_bytes());
+    }
     for index in 0..site.config.languages.len() {
-        match LangContext::new(site, theme, images, urls, index) {
+        match LangContext::new(site, theme, images, urls, index, &base) {
             Ok(ctx) => langs.push(ctx),
             Err(problem) => problems.push(problem),
         }
@@ -114,23 +155,23 @@ pub fn render(
         .collect();
     // Each page goes to the sink as soon as it is rendered: memory stays flat however large
     // the catalogue.
-    let results: Vec<Result<Option<sitemap::Entry>, Diagnostic>> = jobs
+    let results: Vec<Result<PageDone, Diagnostic>> = jobs
         .par_iter()
-        .map(|&(lang, job)| {
-            let (file, entry) = langs[lang].render(&tera, theme, job)?;
-            sink(file)?;
-            Ok(entry)
-        })
+        .map(|&(lang, job)| langs[lang].render(&tera, theme, job, previous, sink))
         .collect();
 
     let mut entries = Vec::with_capacity(results.len());
     let mut pages_per_lang = vec![0; langs.len()];
+    let mut record = Vec::with_capacity(results.len());
+    let mut reused = 0;
     let mut seen_places = HashSet::new();
     for ((lang, _), result) in jobs.iter().zip(results) {
         match result {
-            Ok(entry) => {
+            Ok(done) => {
                 pages_per_lang[*lang] += 1;
-                entries.extend(entry);
+                entries.extend(done.entry);
+                record.extend(done.record);
+                reused += usize::from(done.reused);
             }
             // A broken template breaks every page that uses it: say it once per place.
             Err(problem) => {
@@ -144,9 +185,13 @@ pub fn render(
         return Err(problems);
     }
     for file in seo_files(site, theme, images, urls, &entries) {
-        sink(file)?;
+        sink.put(file)?;
     }
-    Ok(Rendered { pages_per_lang })
+    Ok(Rendered {
+        pages_per_lang,
+        reused,
+        record,
+    })
 }
 
 /// Sitemaps, `robots.txt` (unless the site has its own) and the product feeds of every
@@ -482,6 +527,8 @@ struct LangContext<'a> {
     coop: String,
     /// The picture for pages without their own: the first featured product's main photo.
     site_image: Option<&'a ImageRef>,
+    /// The templates and `globals`, hashed: where every page's fingerprint starts.
+    base: incremental::Hasher,
 }
 
 impl<'a> LangContext<'a> {
@@ -491,6 +538,7 @@ impl<'a> LangContext<'a> {
         images: &'a ImageSet,
         urls: &'a Urls,
         index: usize,
+        base: &incremental::Hasher,
     ) -> Result<Self, Diagnostic> {
         let config = &site.config;
         let language = &config.languages[index];
@@ -595,6 +643,10 @@ impl<'a> LangContext<'a> {
             name: &language.name,
             dir: language.dir,
         };
+        let mut base = base.clone();
+        base.value("lang", &lang_view);
+        base.value("t", strings);
+        base.value("site", &site_view);
         Ok(LangContext {
             site,
             images,
@@ -611,6 +663,7 @@ impl<'a> LangContext<'a> {
             site_image: model::featured(site, index)
                 .into_iter()
                 .find_map(|p| site.products[p].images.first()),
+            base,
         })
     }
 
@@ -672,12 +725,17 @@ impl<'a> LangContext<'a> {
         tera: &Tera,
         theme: &Theme,
         job: Job,
-    ) -> Result<(OutputFile, Option<sitemap::Entry>), Diagnostic> {
+        previous: &PageRecord,
+        sink: &dyn Sink,
+    ) -> Result<PageDone, Diagnostic> {
         let site = self.site;
         let i = self.index;
-        let mut ctx = Context::new();
+        let mut ctx = PageContext {
+            ctx: Context::new(),
+            hash: self.base.clone(),
+        };
         for (name, value) in &self.globals {
-            ctx.insert_value(*name, value.clone());
+            ctx.ctx.insert_value(*name, value.clone());
         }
         let home_crumb = || (self.string("home"), lang_prefix(site, i));
         let page = match job {
@@ -963,7 +1021,8 @@ impl<'a> LangContext<'a> {
                 site_image: self.site_image,
             },
         );
-        ctx.insert_value("seo", Value::safe_string(&head));
+        ctx.hash.bytes("seo", head.as_bytes());
+        ctx.ctx.insert_value("seo", Value::safe_string(&head));
         ctx.insert(
             "page",
             &PageView {
@@ -975,27 +1034,42 @@ impl<'a> LangContext<'a> {
             },
         );
         ctx.insert("languages", &self.switcher(&alternates, &fallbacks));
-        let html = tera
-            .render(template, &ctx)
-            .map_err(|e| template_error(theme, &e, Some(&format!("/{path}"))))?;
-        let entry = (subject != Subject::NotFound).then(|| sitemap::Entry {
-            path: path.clone(),
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.clone()
+        };
+        ctx.hash.bytes("template", template.as_bytes());
+        ctx.hash.bytes("file", file.as_bytes());
+        let fingerprint = ctx.hash.finish();
+        let kept = fingerprint
+            .and_then(|f| previous.unchanged(&file, &f))
+            .filter(|&size| sink.keep(&file, size));
+        let size = match kept {
+            Some(size) => size,
+            None => {
+                let html = tera
+                    .render(template, &ctx.ctx)
+                    .map_err(|e| template_error(theme, &e, Some(&format!("/{path}"))))?;
+                let size = html.len() as u64;
+                sink.put(OutputFile {
+                    path: file.clone(),
+                    contents: html.into_bytes(),
+                })?;
+                size
+            }
+        };
+        let entry = (subject != Subject::NotFound).then_some(sitemap::Entry {
+            path,
             alternates,
             lastmod,
             images,
         });
-        let file = if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path
-        };
-        Ok((
-            OutputFile {
-                path: file,
-                contents: html.into_bytes(),
-            },
+        Ok(PageDone {
             entry,
-        ))
+            record: fingerprint.map(|f| (file, f, size)),
+            reused: kept.is_some(),
+        })
     }
 
     fn markdown(&self, text: &str) -> String {
@@ -1024,7 +1098,7 @@ impl<'a> LangContext<'a> {
         }
     }
 
-    fn listing(&self, ctx: &mut Context, base: &str, products: &[usize], page: usize) {
+    fn listing(&self, ctx: &mut PageContext, base: &str, products: &[usize], page: usize) {
         let per_page = self.site.config.items_per_page;
         let total = pages_for(products.len(), per_page);
         let cards: Vec<CardView> = products

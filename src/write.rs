@@ -15,6 +15,20 @@ use crate::theme::StaticSource;
 /// has it (or an empty one).
 pub const MARKER: &str = ".souk-output";
 
+const MARKER_BUILD: &str = "build ";
+
+fn marker_text(id: &str) -> String {
+    format!("This folder is written by souk. It is replaced on every build.\n{MARKER_BUILD}{id}\n")
+}
+
+/// The build id in the marker of the output folder `output`, if it has one.
+pub fn output_id(output: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(output.join(MARKER)).ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix(MARKER_BUILD))
+        .map(|id| id.trim().to_owned())
+}
+
 /// What was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriteReport {
@@ -82,6 +96,7 @@ pub fn check_output(site: &Path, output: &Path) -> Result<(), Diagnostic> {
 /// A fresh folder beside the output that the build fills, swapped in by [`Staging::commit`].
 /// Dropped without commit (a failed build), it is deleted and the output is untouched.
 pub struct Staging {
+    id: String,
     dir: PathBuf,
     output: PathBuf,
     files: AtomicUsize,
@@ -116,18 +131,54 @@ impl Staging {
                 )
             })?;
         }
+        let id = {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(&now.to_le_bytes());
+            hasher.update(&std::process::id().to_le_bytes());
+            hasher.update(output.to_string_lossy().as_bytes());
+            hasher.finalize().to_hex()[..16].to_owned()
+        };
         let staging = Staging {
+            id,
             dir,
             output,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             committed: false,
         };
-        staging.put(
-            MARKER,
-            b"This folder is written by souk. It is replaced on every build.\n",
-        )?;
+        staging.put(MARKER, marker_text(&staging.id).as_bytes())?;
         Ok(staging)
+    }
+
+    /// The id written into this output's marker: names this build's output for the next one.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Carries `relative` over from the current output folder (the previous build) if it is
+    /// there with `size` bytes: a hard link, or a copy across disks. False when it cannot be,
+    /// and the page must be rendered.
+    pub fn keep(&self, relative: &str, size: u64) -> bool {
+        let from = self.output.join(relative);
+        match std::fs::symlink_metadata(&from) {
+            Ok(meta) if meta.is_file() && meta.len() == size => {}
+            _ => return false,
+        }
+        let to = self.dir.join(relative);
+        if let Some(dir) = to.parent()
+            && std::fs::create_dir_all(dir).is_err()
+        {
+            return false;
+        }
+        let carried = std::fs::hard_link(&from, &to).is_ok()
+            || std::fs::copy(&from, &to).is_ok_and(|copied| copied == size);
+        if carried {
+            self.count(size);
+        }
+        carried
     }
 
     /// Writes one file (from any thread); `relative` is `/`-separated.
@@ -204,6 +255,16 @@ impl Staging {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
         })
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, file: crate::render::OutputFile) -> Result<(), Diagnostic> {
+        Staging::put(self, &file.path, &file.contents)
+    }
+
+    fn keep(&self, path: &str, size: u64) -> bool {
+        Staging::keep(self, path, size)
     }
 }
 

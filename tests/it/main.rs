@@ -9,6 +9,7 @@ mod content_errors;
 mod example_site;
 mod hostile;
 mod images;
+mod incremental;
 mod output;
 mod properties;
 mod rendering;

@@ -1,0 +1,151 @@
+//! Rebuilding only what changed. Every page's template context is hashed while it is made
+//! (together with the theme's templates, the language's shared values and the souk binary
+//! itself); a page whose hash and path are those of the previous build of the same output
+//! folder is carried over from that folder (a hard link) instead of being rendered and written
+//! again. Editing one product's Markdown therefore renders that product's page and nothing
+//! else, because no other page's context holds its text; editing its price also renders the
+//! listings that show the price.
+//!
+//! Hashing contexts rather than declaring dependencies means a dependency cannot be forgotten:
+//! whatever a template can see is in the hash. What is not in any context, the templates
+//! themselves, goes into every hash.
+//!
+//! The record of the previous build lives in the cache folder (never published), one file per
+//! output folder, and names the output it describes by the id in that folder's marker file: a
+//! record is used only for the very folder it was written with.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// A page's hash: of everything its rendering depends on.
+pub type Fingerprint = [u8; 32];
+
+/// The pages of one build: output path → fingerprint and size in bytes.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct PageRecord {
+    /// The id in the marker of the output folder these pages are in.
+    output_id: String,
+    pages: HashMap<String, (String, u64)>,
+}
+
+impl PageRecord {
+    /// A record of the pages just written into the output folder with marker `output_id`.
+    pub fn new(
+        output_id: &str,
+        pages: impl IntoIterator<Item = (String, Fingerprint, u64)>,
+    ) -> Self {
+        PageRecord {
+            output_id: output_id.to_owned(),
+            pages: pages
+                .into_iter()
+                .map(|(path, fingerprint, size)| (path, (hex(&fingerprint), size)))
+                .collect(),
+        }
+    }
+
+    /// The record of the previous build into `output`, if there is one and that folder is
+    /// still the one it describes.
+    pub fn load(cache_dir: &Path, output: &Path) -> PageRecord {
+        let Some(id) = crate::write::output_id(output) else {
+            return PageRecord::default();
+        };
+        std::fs::read(record_path(cache_dir, output))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<PageRecord>(&bytes).ok())
+            .filter(|record| record.output_id == id)
+            .unwrap_or_default()
+    }
+
+    /// Saves the record for the next build. Losing it only makes that build slower.
+    pub fn save(&self, cache_dir: &Path, output: &Path) -> std::io::Result<()> {
+        let path = record_path(cache_dir, output);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, serde_json::to_vec(self)?)?;
+        std::fs::rename(&tmp, &path)
+    }
+
+    /// The size of the previous build's file at `path` when it was rendered from exactly
+    /// `fingerprint`.
+    pub fn unchanged(&self, path: &str, fingerprint: &Fingerprint) -> Option<u64> {
+        let (previous, size) = self.pages.get(path)?;
+        (*previous == hex(fingerprint)).then_some(*size)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+}
+
+/// `CACHE/pages/<hash of the output folder's absolute path>.json`.
+fn record_path(cache_dir: &Path, output: &Path) -> std::path::PathBuf {
+    let absolute = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let key = blake3::hash(absolute.to_string_lossy().as_bytes()).to_hex();
+    cache_dir.join("pages").join(format!("{}.json", &key[..16]))
+}
+
+fn hex(fingerprint: &Fingerprint) -> String {
+    blake3::Hash::from_bytes(*fingerprint).to_hex().to_string()
+}
+
+/// What identifies the program rendering: its version and its executable's size and time, so a
+/// new build of souk (a changed view or filter) never reuses pages of the old one.
+pub fn program_salt() -> &'static [u8] {
+    static SALT: OnceLock<Vec<u8>> = OnceLock::new();
+    SALT.get_or_init(|| {
+        let mut salt = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
+        if let Some(meta) = std::env::current_exe()
+            .ok()
+            .and_then(|exe| std::fs::metadata(exe).ok())
+        {
+            salt.extend(meta.len().to_le_bytes());
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            salt.extend(modified.to_le_bytes());
+        }
+        salt
+    })
+}
+
+/// Hashes a page's template context as it is filled.
+#[derive(Clone, Default)]
+pub struct Hasher {
+    hasher: blake3::Hasher,
+    /// Set when a value could not be hashed: the page then has no fingerprint and is always
+    /// rendered.
+    incomplete: bool,
+}
+
+impl Hasher {
+    pub fn new() -> Self {
+        Hasher::default()
+    }
+
+    pub fn bytes(&mut self, name: &str, bytes: &[u8]) {
+        self.hasher.update(name.as_bytes());
+        self.hasher.update(&(bytes.len() as u64).to_le_bytes());
+        self.hasher.update(bytes);
+    }
+
+    /// Adds a named value, as JSON.
+    pub fn value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        self.hasher.update(name.as_bytes());
+        self.hasher.update(b"=");
+        if serde_json::to_writer(&mut self.hasher, value).is_err() {
+            self.incomplete = true;
+        }
+        self.hasher.update(b"\0");
+    }
+
+    pub fn finish(&self) -> Option<Fingerprint> {
+        (!self.incomplete).then(|| *self.hasher.finalize().as_bytes())
+    }
+}

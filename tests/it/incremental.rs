@@ -1,0 +1,235 @@
+//! Rebuilds: a page is rendered again only when something it shows changed, and the output
+//! is always, byte for byte, what a build from scratch makes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use souk::build::{BuildOptions, BuildReport, build};
+
+use crate::harness::{TestSite, files_under};
+
+/// Every file of an output but souk's marker (which names the build), with its bytes.
+fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_under(root)
+        .into_iter()
+        .filter(|f| f != ".souk-output")
+        .map(|f| {
+            let bytes = std::fs::read(root.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
+/// The HTML files that differ between two snapshots (changed, added or removed).
+fn changed_pages(
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let mut paths: Vec<&String> = before.keys().chain(after.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter(|p| p.ends_with(".html") && before.get(*p) != after.get(*p))
+        .cloned()
+        .collect()
+}
+
+/// Rebuilds `site` over its previous output and checks that the result is what a clean build
+/// (fresh output, fresh cache) makes. Returns the report and the pages whose bytes changed.
+fn rebuild(site: &TestSite) -> (BuildReport, Vec<String>) {
+    let before = snapshot(&site.output());
+    let report = site.built().report;
+    let after = snapshot(&site.output());
+
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean = build(&BuildOptions {
+        output: Some(clean_dir.path().join("public")),
+        cache_dir: Some(clean_dir.path().join("cache")),
+        ..site.options()
+    })
+    .unwrap();
+    assert_eq!(
+        clean.pages_rendered,
+        report.pages.iter().map(|p| p.1).sum::<usize>()
+    );
+    let expected = snapshot(&clean_dir.path().join("public"));
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &expected {
+        assert!(
+            after[path] == *bytes,
+            "{path} differs from a clean build's after the rebuild"
+        );
+    }
+    (report, changed_pages(&before, &after))
+}
+
+/// The minimal fixture with a second product in the same category.
+fn two_products() -> TestSite {
+    let site = TestSite::minimal();
+    let from = site.path("products/argan-oil");
+    for file in ["product.yaml", "fr.md", "ar.md", "bottle.jpg"] {
+        let bytes = std::fs::read(from.join(file)).unwrap();
+        site.write(&format!("products/amlou/{file}"), bytes);
+    }
+    site.edit("products/amlou/product.yaml", "T-ARG", "T-AML")
+        .edit("products/amlou/fr.md", "Huile d'argan", "Amlou")
+        .edit("products/amlou/ar.md", "زيت أركان", "أملو")
+        .edit("products/amlou/ar.md", "زيت-أركان", "أملو");
+    site
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_renders_nothing() {
+    let site = two_products();
+    let first = site.built().report;
+    assert_eq!(first.pages_rendered, 16);
+    let (report, changed) = rebuild(&site);
+    assert_eq!(report.pages_rendered, 0);
+    assert_eq!(changed, Vec::<String>::new());
+    assert!(
+        report
+            .summary()
+            .starts_with("built 16 pages (fr 8, ar 8), 0 rendered, 16 unchanged, "),
+        "{}",
+        report.summary()
+    );
+}
+
+#[test]
+fn editing_a_products_markdown_renders_only_that_page() {
+    let site = two_products();
+    site.built();
+    site.edit("products/amlou/fr.md", "Une huile", "Une pâte");
+    let (report, changed) = rebuild(&site);
+    assert_eq!(changed, ["products/amlou/index.html"]);
+    assert_eq!(report.pages_rendered, 1);
+}
+
+#[test]
+fn editing_a_price_renders_the_pages_that_show_it() {
+    let site = two_products();
+    site.built();
+    site.edit("products/amlou/product.yaml", "1234.50", "99");
+    let (report, changed) = rebuild(&site);
+    // The product in both languages, and every listing with its card: the home page's
+    // featured products, the producer's page, the category and the "all products" list.
+    assert_eq!(
+        changed,
+        [
+            "ar/categories/oils/index.html",
+            "ar/index.html",
+            "ar/producers/fatima/index.html",
+            "ar/products/index.html",
+            "ar/products/أملو/index.html",
+            "categories/oils/index.html",
+            "index.html",
+            "producers/fatima/index.html",
+            "products/amlou/index.html",
+            "products/index.html",
+        ]
+    );
+    assert_eq!(report.pages_rendered, changed.len());
+}
+
+#[test]
+fn changing_the_site_settings_renders_every_page() {
+    let site = two_products();
+    site.built();
+    site.edit(
+        "souk.yaml",
+        "contact@coop.example",
+        "commandes@coop.example",
+    );
+    let (report, changed) = rebuild(&site);
+    // Every page's footer shows the address.
+    assert_eq!(changed.len(), 16);
+    assert_eq!(report.pages_rendered, 16);
+    // The cooperative's French name is on French pages only.
+    site.edit("souk.yaml", "Coopérative Test", "Coopérative Atlas");
+    let (report, changed) = rebuild(&site);
+    assert!(changed.iter().all(|p| !p.starts_with("ar/")), "{changed:?}");
+    assert_eq!(changed.len(), 8);
+    assert_eq!(report.pages_rendered, 8);
+}
+
+#[test]
+fn changing_a_template_renders_every_page_again() {
+    let site = two_products();
+    site.built();
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ t.not_found_title }}</h1><p>Perdu ?</p>{% endblock content %}",
+    );
+    let (report, changed) = rebuild(&site);
+    assert_eq!(changed, ["404.html", "ar/404.html"]);
+    // A template can include any other, so a change to one renders every page again.
+    assert_eq!(report.pages_rendered, 16);
+}
+
+#[test]
+fn a_page_changed_or_deleted_in_the_output_is_rendered_again() {
+    let site = two_products();
+    site.built();
+    std::fs::write(site.output().join("products/amlou/index.html"), "edited").unwrap();
+    std::fs::remove_file(site.output().join("ar/index.html")).unwrap();
+    let (report, changed) = rebuild(&site);
+    assert_eq!(changed, ["ar/index.html", "products/amlou/index.html"]);
+    assert_eq!(report.pages_rendered, 2);
+}
+
+#[test]
+fn a_build_into_a_new_folder_renders_every_page() {
+    let site = two_products();
+    site.built();
+    std::fs::remove_dir_all(site.output()).unwrap();
+    let (report, _) = rebuild(&site);
+    assert_eq!(report.pages_rendered, 16);
+}
+
+#[test]
+fn a_failed_build_keeps_the_record_of_the_output_it_left() {
+    let site = two_products();
+    site.built();
+    site.edit("products/amlou/product.yaml", "1234.50", "douze");
+    assert!(site.build().is_err());
+    site.edit("products/amlou/product.yaml", "douze", "1234.50");
+    let (report, changed) = rebuild(&site);
+    assert_eq!(report.pages_rendered, 0);
+    assert_eq!(changed, Vec::<String>::new());
+}
+
+#[test]
+fn a_photo_with_the_same_size_and_time_is_not_read_again() {
+    let site = TestSite::minimal();
+    let first = site.built().report;
+    assert_eq!(first.images_encoded, 2);
+    // Same length and modification time, other bytes: trusted as unchanged, like git's index
+    // trusts a file's stat data. Had the rebuild read it, it would have failed.
+    let photo = site.path("products/argan-oil/bottle.jpg");
+    let meta = std::fs::metadata(&photo).unwrap();
+    std::fs::write(&photo, vec![b'x'; meta.len() as usize]).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&photo)
+        .unwrap()
+        .set_modified(meta.modified().unwrap())
+        .unwrap();
+    let report = site.built().report;
+    assert_eq!((report.images_encoded, report.pages_rendered), (0, 0));
+    // A new modification time: read, hashed, and refused.
+    std::fs::File::options()
+        .write(true)
+        .open(&photo)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now())
+        .unwrap();
+    let errors = site.errors();
+    assert!(
+        errors.starts_with("error: products/argan-oil/bottle.jpg: this photo cannot be used"),
+        "{errors}"
+    );
+}
