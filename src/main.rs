@@ -79,6 +79,11 @@ impl BuildArgs {
     }
 }
 
+/// souk allocates many small strings from both cores at once (views, contexts, pages);
+/// mimalloc's per-thread heaps do that markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -305,6 +305,8 @@ struct SiteView {
     icon_url: String,
     home_url: String,
     css_url: String,
+    /// The theme's icon sprite: `<use href="{icons_url}#whatsapp">`.
+    icons_url: String,
     contact: ContactView,
     social: Vec<crate::config::SocialLink>,
     menu_header: Vec<LinkView>,
@@ -599,6 +601,7 @@ impl<'a> LangContext<'a> {
             },
             home_url: urls.href(&lang_prefix(site, index)),
             css_url: urls.href("css/main.css"),
+            icons_url: urls.href("icons.svg"),
             contact: ContactView {
                 whatsapp: contact.whatsapp.as_ref().map(|n| format!("+{n}")),
                 whatsapp_url: contact

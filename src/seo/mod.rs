@@ -49,7 +49,7 @@ pub struct PageSeo<'a> {
 /// A description from a summary: whole words, at most [`DESCRIPTION_LIMIT`] characters, with
 /// an ellipsis when cut.
 pub fn describe(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = crate::markdown::collapse_whitespace(text);
     if text.chars().count() <= DESCRIPTION_LIMIT {
         return text;
     }
