@@ -155,10 +155,15 @@ pub fn render(
         .collect();
     // Each page goes to the sink as soon as it is rendered: memory stays flat however large
     // the catalogue.
-    let results: Vec<Result<PageDone, Diagnostic>> = jobs
-        .par_iter()
-        .map(|&(lang, job)| langs[lang].render(&tera, theme, job, previous, sink))
-        .collect();
+    // The product feeds need no page: they are made meanwhile, keeping both cores busy to the end.
+    let (results, feeds): (Vec<Result<PageDone, Diagnostic>>, _) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|&(lang, job)| langs[lang].render(&tera, theme, job, previous, sink))
+                .collect()
+        },
+        || feed_files(site, images, urls),
+    );
 
     let mut entries = Vec::with_capacity(results.len());
     let mut pages_per_lang = vec![0; langs.len()];
@@ -184,7 +189,10 @@ pub fn render(
     if problems.has_errors() {
         return Err(problems);
     }
-    for file in seo_files(site, theme, images, urls, &entries) {
+    for file in sitemap_files(site, theme, urls, &entries)
+        .into_iter()
+        .chain(feeds)
+    {
         sink.put(file)?;
     }
     Ok(Rendered {
@@ -194,12 +202,10 @@ pub fn render(
     })
 }
 
-/// Sitemaps, `robots.txt` (unless the site has its own) and the product feeds of every
-/// language, made in parallel.
-fn seo_files(
+/// The sitemaps and `robots.txt` (unless the site has its own).
+fn sitemap_files(
     site: &Site,
     theme: &Theme,
-    images: &ImageSet,
     urls: &Urls,
     entries: &[sitemap::Entry],
 ) -> Vec<OutputFile> {
@@ -209,16 +215,7 @@ fn seo_files(
         .iter()
         .map(|l| l.code.as_str())
         .collect();
-    let (sitemaps, feeds) = rayon::join(
-        || sitemap::sitemaps(entries, &codes, urls),
-        || {
-            (0..codes.len())
-                .into_par_iter()
-                .map(|lang| seo::feeds::feeds(site, images, urls, lang))
-                .collect::<Vec<_>>()
-        },
-    );
-    let mut files: Vec<OutputFile> = sitemaps
+    let mut files: Vec<OutputFile> = sitemap::sitemaps(entries, &codes, urls)
         .into_iter()
         .map(|(path, contents)| OutputFile { path, contents })
         .collect();
@@ -228,7 +225,18 @@ fn seo_files(
             contents: sitemap::robots(urls).into_bytes(),
         });
     }
-    for (code, (google, meta)) in codes.iter().zip(feeds) {
+    files
+}
+
+/// The Google Merchant and Meta product feeds of every language, languages in parallel.
+fn feed_files(site: &Site, images: &ImageSet, urls: &Urls) -> Vec<OutputFile> {
+    let feeds: Vec<(Vec<u8>, Vec<u8>)> = (0..site.config.languages.len())
+        .into_par_iter()
+        .map(|lang| seo::feeds::feeds(site, images, urls, lang))
+        .collect();
+    let mut files = Vec::with_capacity(feeds.len() * 2);
+    for (language, (google, meta)) in site.config.languages.iter().zip(feeds) {
+        let code = &language.code;
         files.push(OutputFile {
             path: format!("feeds/google-merchant-{code}.xml"),
             contents: google,
