@@ -545,7 +545,7 @@ def main():
                                  epilog=__doc__.split("\n\n", 2)[2])
     ap.add_argument("--quick", action="store_true",
                     help="smoke test: N=50 text-only and N=10 with photos, one run")
-    ap.add_argument("--sizes", type=int, nargs="+", default=None,
+    ap.add_argument("--sizes", type=int, nargs="*", default=None,
                     help="text-only catalogue sizes (default 1000 10000)")
     ap.add_argument("--image-sizes", type=int, nargs="*", default=None,
                     help="catalogue sizes with photos (default 1000)")

@@ -218,33 +218,45 @@ impl Staging {
         Ok(())
     }
 
-    /// Links (or copies) every rendition of every photo from the image cache.
+    /// Links (or copies) every rendition of every photo into the output: from the previous
+    /// output when it has the file (names are content hashes, so the same name is the same
+    /// bytes, and the output's sibling is always on the same disk), else from the image cache.
     pub fn images(&self, images: &ImageSet) -> Result<(), Diagnostic> {
+        use rayon::prelude::*;
         let dir = self.dir.join(IMAGES_SEGMENT);
         std::fs::create_dir_all(&dir).map_err(|e| {
             Diagnostic::error(&dir, format!("cannot create the folder: {}", io_reason(&e)))
         })?;
-        for processed in &images.images {
-            for rendition in processed.renditions.iter().chain(&processed.social) {
-                let from = images.dir.join(&rendition.file);
-                let to = dir.join(&rendition.file);
-                if to.exists() {
-                    continue;
-                }
+        let previous = self.output.join(IMAGES_SEGMENT);
+        let mut files: Vec<&crate::images::Rendition> = images
+            .images
+            .iter()
+            .flat_map(|p| p.renditions.iter().chain(&p.social))
+            .collect();
+        // Two products may share a photo: each file once.
+        files.sort_unstable_by(|a, b| a.file.cmp(&b.file));
+        files.dedup_by(|a, b| a.file == b.file);
+        files.par_iter().try_for_each(|rendition| {
+            let to = dir.join(&rendition.file);
+            let old = previous.join(&rendition.file);
+            let kept = std::fs::symlink_metadata(&old)
+                .is_ok_and(|m| m.is_file() && m.len() == rendition.bytes)
+                && std::fs::hard_link(&old, &to).is_ok();
+            if !kept {
                 // A hard link costs nothing; the cache may be on another disk, then copy.
-                let size = match std::fs::hard_link(&from, &to) {
-                    Ok(()) => rendition.bytes,
-                    Err(_) => std::fs::copy(&from, &to).map_err(|e| {
+                let from = images.dir.join(&rendition.file);
+                if std::fs::hard_link(&from, &to).is_err() {
+                    std::fs::copy(&from, &to).map_err(|e| {
                         Diagnostic::error(
                             &from,
                             format!("cannot copy this image: {}", io_reason(&e)),
                         )
-                    })?,
-                };
-                self.count(size);
+                    })?;
+                }
             }
-        }
-        Ok(())
+            self.count(rendition.bytes);
+            Ok(())
+        })
     }
 
     /// Swaps the staging folder in place of the output.
