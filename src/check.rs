@@ -239,11 +239,7 @@ fn links(
             decoded.trim_end_matches("index.html").to_owned(),
         ];
         if !candidates.iter().any(|c| known.contains(c)) {
-            let prefix = if lang == 0 {
-                String::new()
-            } else {
-                format!("{}/", site.config.languages[lang].code)
-            };
+            let prefix = site.config.lang_prefix(lang);
             findings.push(
                 Diagnostic::error(&text.file, format!("the link `{url}` leads to no page of the site"))
                     .hint(format!("link to an existing page, e.g. `/{prefix}{}/` for the list of products, or remove the link", model::PRODUCTS_SEGMENT)),
@@ -255,12 +251,8 @@ fn links(
 /// Every path the build writes that a link may point at.
 fn known_paths(site: &Site, static_files: &[String]) -> HashSet<String> {
     let mut known: HashSet<String> = static_files.iter().cloned().collect();
-    for (lang, language) in site.config.languages.iter().enumerate() {
-        let prefix = if lang == 0 {
-            String::new()
-        } else {
-            format!("{}/", language.code)
-        };
+    for lang in 0..site.config.languages.len() {
+        let prefix = site.config.lang_prefix(lang);
         known.insert(prefix.clone());
         known.insert(format!("{prefix}{}/", model::PRODUCTS_SEGMENT));
         let all = site

@@ -192,6 +192,16 @@ impl SiteConfig {
         &self.languages[0].code
     }
 
+    /// Where the pages of language `index` live: `""` for the default language (at the site's
+    /// root), `"ar/"` for the others.
+    pub fn lang_prefix(&self, index: usize) -> String {
+        if index == 0 {
+            String::new()
+        } else {
+            format!("{}/", self.languages[index].code)
+        }
+    }
+
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code.as_str() == code)
     }

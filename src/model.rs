@@ -318,14 +318,6 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     /// The prefix of every path in language `index`: empty for the default language.
-    fn lang_prefix(&self, index: usize) -> String {
-        if index == 0 {
-            String::new()
-        } else {
-            format!("{}/", self.config.languages[index].code)
-        }
-    }
-
     /// Resolves the per-language documents of a bundle into texts with their page paths.
     ///
     /// With `fallback`, a missing translation shows the default language's text (categories and
@@ -348,7 +340,7 @@ impl Resolver<'_> {
             };
             let (title, summary, slug) = fields(&doc.front);
             let slug = self.slug(doc, slug, &bundle.id);
-            let prefix = self.lang_prefix(index);
+            let prefix = self.config.lang_prefix(index);
             let path = if segment.is_empty() {
                 format!("{prefix}{slug}/")
             } else {
@@ -391,7 +383,7 @@ impl Resolver<'_> {
                             .unwrap_or(&bundle.id)
                             .to_owned();
                         *text = Some(Text {
-                            path: format!("{}{segment}/{slug}/", self.lang_prefix(index)),
+                            path: format!("{}{segment}/{slug}/", self.config.lang_prefix(index)),
                             translated: false,
                             ..default.clone()
                         });
@@ -808,7 +800,7 @@ impl Resolver<'_> {
         for page in pages {
             for (index, text) in page.texts.iter().enumerate() {
                 let Some(text) = text else { continue };
-                let prefix = self.lang_prefix(index);
+                let prefix = self.config.lang_prefix(index);
                 let slug = text.path[prefix.len()..].trim_end_matches('/');
                 if reserved.contains(slug) {
                     self.problems.push(
@@ -842,7 +834,7 @@ impl Resolver<'_> {
         docs.into_iter()
             .enumerate()
             .map(|(index, doc)| {
-                let path = self.lang_prefix(index);
+                let path = self.config.lang_prefix(index);
                 match (doc, &default) {
                     (Some(doc), _) => Some(Text {
                         title: doc.front.title,

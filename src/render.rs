@@ -607,7 +607,7 @@ impl<'a> LangContext<'a> {
                 Some(logo) => urls.href(&logo.file),
                 None => urls.href("favicon.svg"),
             },
-            home_url: urls.href(&lang_prefix(site, index)),
+            home_url: urls.href(&site.config.lang_prefix(index)),
             css_url: urls.href("css/main.css"),
             icons_url: urls.href("icons.svg"),
             contact: ContactView {
@@ -644,7 +644,7 @@ impl<'a> LangContext<'a> {
                 .collect(),
             all_products_url: urls.href(&format!(
                 "{}{}/",
-                lang_prefix(site, index),
+                site.config.lang_prefix(index),
                 model::PRODUCTS_SEGMENT
             )),
             credits_url: None,
@@ -748,7 +748,7 @@ impl<'a> LangContext<'a> {
         for (name, value) in &self.globals {
             ctx.ctx.insert_value(*name, value.clone());
         }
-        let home_crumb = || (self.string("home"), lang_prefix(site, i));
+        let home_crumb = || (self.string("home"), site.config.lang_prefix(i));
         let page = match job {
             Job::Home => {
                 let text = self.text(&site.home[i]);
@@ -804,7 +804,7 @@ impl<'a> LangContext<'a> {
             Job::NotFound => PageOut {
                 template: "404.html",
                 subject: Subject::NotFound,
-                path: format!("{}404.html", lang_prefix(site, i)),
+                path: format!("{}404.html", site.config.lang_prefix(i)),
                 title: format!("{} | {}", self.string("not_found_title"), self.coop),
                 description: None,
                 alternates: vec![None; site.config.languages.len()],
@@ -893,8 +893,9 @@ impl<'a> LangContext<'a> {
                 }
             }
             Job::AllProducts { page } => {
-                let base_in =
-                    |l: usize| format!("{}{}/", lang_prefix(site, l), model::PRODUCTS_SEGMENT);
+                let base_in = |l: usize| {
+                    format!("{}{}/", site.config.lang_prefix(l), model::PRODUCTS_SEGMENT)
+                };
                 let base = base_in(i);
                 let products: Vec<usize> = self.published_products().collect();
                 self.listing(&mut ctx, &base, &products, page);
@@ -1162,7 +1163,7 @@ impl<'a> LangContext<'a> {
                     translated: near.is_some(),
                     url: self
                         .urls
-                        .href(&near.unwrap_or_else(|| lang_prefix(self.site, l))),
+                        .href(&near.unwrap_or_else(|| self.site.config.lang_prefix(l))),
                     current: l == self.index,
                 }
             })
@@ -1417,14 +1418,6 @@ fn picture(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Value> {
 
 fn is_hex_color(color: &str) -> bool {
     color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn lang_prefix(site: &Site, index: usize) -> String {
-    if index == 0 {
-        String::new()
-    } else {
-        format!("{}/", site.config.languages[index].code)
-    }
 }
 
 fn paths(texts: &[Option<Text>]) -> Vec<Option<String>> {
