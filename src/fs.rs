@@ -1,4 +1,4 @@
-//! Reading input files, with errors that name the path.
+//! Reading input files, with errors that name the path, and writing souk's own cache files.
 //!
 //! Only `config`, `source`, `theme` and `images` read input, and they do it through here.
 
@@ -74,4 +74,24 @@ pub fn io_reason(error: &std::io::Error) -> String {
         ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => error.to_string(),
     }
+}
+
+/// A file's modification time in nanoseconds since 1970; 0 when the system does not say.
+pub fn modified_ns(meta: &std::fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file. The
+/// temporary name is unique per call: two threads may write the same file at once (two
+/// products sharing a photo write the same renditions; the last rename wins, the bytes are
+/// identical).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
 }

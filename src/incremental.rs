@@ -65,9 +65,7 @@ impl PageRecord {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, serde_json::to_vec(self)?)?;
-        std::fs::rename(&tmp, &path)
+        crate::fs::write_atomically(&path, &serde_json::to_vec(self)?)
     }
 
     /// The size of the previous build's file at `path` when it was rendered from exactly
@@ -75,10 +73,6 @@ impl PageRecord {
     pub fn unchanged(&self, path: &str, fingerprint: &Fingerprint) -> Option<u64> {
         let (previous, size) = self.pages.get(path)?;
         (*previous == hex(fingerprint)).then_some(*size)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
     }
 }
 
@@ -104,12 +98,7 @@ pub fn program_salt() -> &'static [u8] {
             .and_then(|exe| std::fs::metadata(exe).ok())
         {
             salt.extend(meta.len().to_le_bytes());
-            let modified = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            salt.extend(modified.to_le_bytes());
+            salt.extend(crate::fs::modified_ns(&meta).to_le_bytes());
         }
         salt
     })

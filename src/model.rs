@@ -317,7 +317,6 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// The prefix of every path in language `index`: empty for the default language.
     /// Resolves the per-language documents of a bundle into texts with their page paths.
     ///
     /// With `fallback`, a missing translation shows the default language's text (categories and

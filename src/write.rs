@@ -227,7 +227,6 @@ impl Staging {
         std::fs::create_dir_all(&dir).map_err(|e| {
             Diagnostic::error(&dir, format!("cannot create the folder: {}", io_reason(&e)))
         })?;
-        let previous = self.output.join(IMAGES_SEGMENT);
         let mut files: Vec<&crate::images::Rendition> = images
             .images
             .iter()
@@ -237,22 +236,19 @@ impl Staging {
         files.sort_unstable_by(|a, b| a.file.cmp(&b.file));
         files.dedup_by(|a, b| a.file == b.file);
         files.par_iter().try_for_each(|rendition| {
+            if self.keep(
+                &format!("{IMAGES_SEGMENT}/{}", rendition.file),
+                rendition.bytes,
+            ) {
+                return Ok(());
+            }
+            // A hard link costs nothing; the cache may be on another disk, then copy.
+            let from = images.dir.join(&rendition.file);
             let to = dir.join(&rendition.file);
-            let old = previous.join(&rendition.file);
-            let kept = std::fs::symlink_metadata(&old)
-                .is_ok_and(|m| m.is_file() && m.len() == rendition.bytes)
-                && std::fs::hard_link(&old, &to).is_ok();
-            if !kept {
-                // A hard link costs nothing; the cache may be on another disk, then copy.
-                let from = images.dir.join(&rendition.file);
-                if std::fs::hard_link(&from, &to).is_err() {
-                    std::fs::copy(&from, &to).map_err(|e| {
-                        Diagnostic::error(
-                            &from,
-                            format!("cannot copy this image: {}", io_reason(&e)),
-                        )
-                    })?;
-                }
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to).map_err(|e| {
+                    Diagnostic::error(&from, format!("cannot copy this image: {}", io_reason(&e)))
+                })?;
             }
             self.count(rendition.bytes);
             Ok(())

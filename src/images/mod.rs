@@ -268,26 +268,28 @@ impl SourceStamps {
         write_atomically(&dir.join(STAMPS_FILE), &bytes)
     }
 
-    /// The content hash of `path` if the file has not changed since it was stamped.
-    fn hash(&self, path: &Path, meta: &std::fs::Metadata) -> Option<&str> {
+    /// The content hash of `path` if it was stamped with the same size, time and inode.
+    fn hash(&self, path: &Path, now: &Stamp) -> Option<&str> {
         let stamp = self.0.get(path)?;
-        let (size, modified_ns, inode) = stat(meta);
-        (stamp.size == size && stamp.modified_ns == modified_ns && stamp.inode == inode)
+        (stamp.size == now.size && stamp.modified_ns == now.modified_ns && stamp.inode == now.inode)
             .then_some(stamp.hash.as_str())
     }
 }
 
-fn stat(meta: &std::fs::Metadata) -> (u64, u128, u64) {
-    let modified_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    #[cfg(unix)]
-    let inode = std::os::unix::fs::MetadataExt::ino(meta);
-    #[cfg(not(unix))]
-    let inode = 0;
-    (meta.len(), modified_ns, inode)
+impl Stamp {
+    /// A file's stat data, its content hash still to be filled in.
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Stamp {
+            size: meta.len(),
+            modified_ns: crate::fs::modified_ns(meta),
+            inode,
+            hash: String::new(),
+        }
+    }
 }
 
 /// One photo: from the cache when its manifest is there, else decoded and encoded. The boolean
@@ -318,28 +320,23 @@ fn process_one(
         ))
         .hint("export it at a smaller size; 2000 pixels wide is plenty for a shop"));
     }
-    let (bytes, content_hash) = match stamps.hash(path, &meta) {
-        Some(hash) => (None, hash.to_owned()),
+    let mut stamp = Stamp::of(&meta);
+    let bytes = match stamps.hash(path, &stamp) {
+        Some(hash) => {
+            stamp.hash = hash.to_owned();
+            None
+        }
         None => {
             let bytes = std::fs::read(path).map_err(cannot_read)?;
-            let hash = blake3::hash(&bytes).to_hex().to_string();
-            (Some(bytes), hash)
+            stamp.hash = blake3::hash(&bytes).to_hex().to_string();
+            Some(bytes)
         }
     };
-    let (size, modified_ns, inode) = stat(&meta);
-    let stamped = (
-        path.to_path_buf(),
-        Stamp {
-            size,
-            modified_ns,
-            inode,
-            hash: content_hash.clone(),
-        },
-    );
     let mut hasher = blake3::Hasher::new();
     hasher.update(settings_key.as_bytes());
     hasher.update(&[u8::from(social)]);
-    hasher.update(content_hash.as_bytes());
+    hasher.update(stamp.hash.as_bytes());
+    let stamped = (path.to_path_buf(), stamp);
     let key = hasher.finalize().to_hex()[..16].to_owned();
     let manifest_path = dir.join(format!("{key}.json"));
     if let Some(cached) = read_manifest(&manifest_path, dir) {
@@ -506,15 +503,9 @@ fn prune(dir: &Path, images: &[Processed]) -> usize {
     pruned
 }
 
-/// Writes through a temporary file and a rename, so a crash never leaves half a file. The
-/// temporary name is unique per call: two products may share a photo, and then two threads
-/// write the same renditions at once (the last rename wins; the files are identical).
+/// [`crate::fs::write_atomically`], its error in plain words.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| crate::fs::io_reason(&e))?;
-    std::fs::rename(&tmp, path).map_err(|e| crate::fs::io_reason(&e))
+    crate::fs::write_atomically(path, bytes).map_err(|e| crate::fs::io_reason(&e))
 }
 
 #[cfg(test)]
