@@ -1,10 +1,10 @@
 //! One build, start to end: load → model → images → render → write. The library's entry point.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::incremental::PageRecord;
 use crate::lang::Lang;
 use crate::urls::Urls;
@@ -21,6 +21,9 @@ pub struct BuildOptions {
     /// Default: `SITE/.souk-cache`. Keep it between builds (and in CI) so photos are not
     /// processed again.
     pub cache_dir: Option<PathBuf>,
+    /// A theme folder anywhere (e.g. shared by several sites), instead of the one `souk.yaml`
+    /// names, which must be inside the site.
+    pub theme: Option<PathBuf>,
     /// Told how the long stages advance, for a progress bar. The library never prints.
     pub progress: Option<ProgressFn>,
 }
@@ -31,6 +34,9 @@ pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 /// How far a long stage is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
+    /// Another build (process `pid`, when known) is writing the same output folder: this one
+    /// waits for it to finish before it starts writing.
+    Waiting { pid: Option<u32> },
     /// `done` of `total` photos processed (from the cache or encoded).
     Images { done: usize, total: usize },
 }
@@ -42,6 +48,7 @@ impl std::fmt::Debug for BuildOptions {
             .field("output", &self.output)
             .field("base_url", &self.base_url)
             .field("cache_dir", &self.cache_dir)
+            .field("theme", &self.theme)
             .finish_non_exhaustive()
     }
 }
@@ -53,6 +60,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             cache_dir: None,
+            theme: None,
             progress: None,
         }
     }
@@ -139,6 +147,18 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let root = options.site.as_path();
     let output = options.output_dir();
     crate::write::check_output(root, &output)?;
+    // One build at a time per output folder, from here to the end (the image cache and the
+    // page record are shared too); the leftovers of killed builds are removed under the lock.
+    let lock = crate::write::OutputLock::acquire(&crate::fs::normalize(&output), |pid| {
+        if let Some(report) = &options.progress {
+            report(Progress::Waiting { pid });
+        }
+    })?;
+    crate::write::remove_leftovers(&lock);
+    let cache_dir = options.cache_dir();
+    if options.cache_dir.is_none() {
+        check_default_cache(root, &cache_dir)?;
+    }
 
     let mut config = crate::config::load(root)?;
     if let Some(base_url) = &options.base_url {
@@ -147,7 +167,12 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         })?;
     }
     let (source, mut warnings) = crate::source::load(root, &config)?;
-    let (theme, theme_warnings) = crate::theme::load(root, &config, &source.static_files)?;
+    let (theme, theme_warnings) = crate::theme::load(
+        root,
+        &config,
+        &source.static_files,
+        options.theme.as_deref(),
+    )?;
     warnings.extend(theme_warnings);
     let (site, model_warnings) =
         crate::model::resolve(root, config, source).map_err(|mut errors| {
@@ -162,24 +187,22 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             report(Progress::Images { done, total });
         }
     };
-    let images =
-        crate::images::process(&site, &options.cache_dir(), &site.config.images, &progress)?;
+    let images = crate::images::process(&site, &cache_dir, &site.config.images, &progress)?;
     stage("images");
     let urls = Urls::new(&site.config.base_url);
     // Everything is written into a staging folder, swapped in only when all of it succeeded.
-    let staging = crate::write::Staging::new(&output)?;
+    let staging = crate::write::Staging::new(&lock)?;
     staging.static_files(&theme.static_files)?;
     staging.images(&images)?;
     stage("static files and image links");
-    let cache_dir = options.cache_dir();
-    let previous = PageRecord::load(&cache_dir, &output);
+    let previous = PageRecord::load(&cache_dir, lock.output());
     let mut rendered = crate::render::render(&site, &theme, &images, &urls, &previous, &staging)?;
     stage("render and write pages, sitemaps, feeds");
     let output_id = staging.id().to_owned();
     let written = staging.commit()?;
     // Only a speed-up for the next build: without it, that build renders every page.
-    let _ =
-        PageRecord::new(&output_id, std::mem::take(&mut rendered.record)).save(&cache_dir, &output);
+    let _ = PageRecord::new(&output_id, std::mem::take(&mut rendered.record))
+        .save(&cache_dir, lock.output());
     stage("swap in the output");
     warnings.sort();
     let pages_rendered = rendered.pages_per_lang.iter().sum::<usize>() - rendered.reused;
@@ -201,4 +224,19 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         elapsed: started.elapsed(),
         stages,
     })
+}
+
+/// The default cache, `SITE/.souk-cache`, is part of the site folder, which a contributor's
+/// commit can fill: a link there would make souk write its cache wherever it points. A cache
+/// elsewhere is a decision of whoever runs the build (`--cache-dir`), and may be a link.
+fn check_default_cache(root: &Path, cache_dir: &Path) -> Result<(), Diagnostic> {
+    let is_link = std::fs::symlink_metadata(cache_dir).is_ok_and(|m| !m.is_dir());
+    if is_link {
+        return Err(Diagnostic::error(
+            crate::diagnostics::relative(root, cache_dir),
+            "the photo cache is a link or a file, not a folder; souk keeps its cache in a folder of its own",
+        )
+        .hint("delete it (the next build makes the folder), or choose a cache folder with `--cache-dir`"));
+    }
+    Ok(())
 }

@@ -24,10 +24,11 @@ pub const IMAGE_RECOMMENDED: u32 = 500;
 
 /// Loads the site and audits it. Loading problems come back as the error; otherwise every
 /// finding, sorted (warnings from loading included).
-pub fn check(site_dir: &Path) -> Result<Diagnostics, Diagnostics> {
+pub fn check(site_dir: &Path, theme: Option<&Path>) -> Result<Diagnostics, Diagnostics> {
     let config = crate::config::load(site_dir)?;
     let (source, mut findings) = crate::source::load(site_dir, &config)?;
-    let (theme, theme_warnings) = crate::theme::load(site_dir, &config, &source.static_files)?;
+    let (theme, theme_warnings) =
+        crate::theme::load(site_dir, &config, &source.static_files, theme)?;
     findings.extend(theme_warnings);
     let (site, model_warnings) = crate::model::resolve(site_dir, config, source)?;
     findings.extend(model_warnings);

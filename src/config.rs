@@ -594,7 +594,8 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
             cooperative: Cooperative {
                 name,
                 tagline,
-                legal_name,
+                legal_name: legal_name
+                    .map(|name| crate::text::without_bidi_controls(&name).into_owned()),
                 registration,
                 founded,
                 members,

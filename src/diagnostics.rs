@@ -24,11 +24,14 @@ pub struct Position {
     pub column: u64,
 }
 
-/// One problem, with where it is and how to fix it.
+/// One problem, with where it is and how to fix it. What it says is printable as it is: control
+/// and bidi characters from content (a file name, a slug) are written as escapes (`\u{1b}`),
+/// in the message and hint when it is made, in the file name when it is shown.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// The file, relative to the site folder when it is inside it.
+    #[serde(serialize_with = "printable_path")]
     pub file: PathBuf,
     pub position: Option<Position>,
     pub message: String,
@@ -41,7 +44,7 @@ impl Diagnostic {
             severity: Severity::Error,
             file: file.into(),
             position: None,
-            message: message.into(),
+            message: printable(message.into()),
             hint: None,
         }
     }
@@ -59,7 +62,7 @@ impl Diagnostic {
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(printable(hint.into()));
         self
     }
 
@@ -74,7 +77,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}", self.file.display())?;
+        write!(
+            f,
+            "{label}: {}",
+            crate::text::printable(&self.file.to_string_lossy())
+        )?;
         if let Some(Position { line, column }) = self.position {
             write!(f, ":{line}:{column}")?;
         }
@@ -155,6 +162,17 @@ impl fmt::Display for Diagnostics {
         }
         Ok(())
     }
+}
+
+fn printable(text: String) -> String {
+    match crate::text::printable(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
+}
+
+fn printable_path<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&crate::text::printable(&path.to_string_lossy()))
 }
 
 /// The suggestion for a misspelt name among the known ones, if one is close enough.

@@ -2,7 +2,9 @@
 //!
 //! Only `config`, `source`, `theme` and `images` read input, and they do it through here.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, relative};
 
@@ -66,6 +68,27 @@ pub fn inside(root: &Path, path: &Path) -> bool {
     }
 }
 
+/// True when `name` is one plain file name: no folder part, no `..`, not absolute, no
+/// control character. Names read back from souk's own records (which a restored cache may
+/// have changed) must be.
+pub fn bare_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control)
+}
+
+/// Makes `dir` a real folder of souk's own, creating it if needed. A link found at that name
+/// (a restored cache may hold one, pointing anywhere) is removed and replaced by an empty
+/// folder, never written through: it costs the cache's content, never a file elsewhere.
+pub fn own_folder(dir: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        std::fs::remove_file(dir)?;
+    }
+    std::fs::create_dir_all(dir)
+}
+
 /// A short, human reason for an IO error, without Rust's debug formatting.
 pub fn io_reason(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
@@ -84,14 +107,94 @@ pub fn modified_ns(meta: &std::fs::Metadata) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
+/// What the file system says of a file without reading it: its size, modification time and
+/// inode. Two stamps are equal only for the same file, unchanged since (git's and cargo's
+/// trade-off: a rewrite of the same length within the same clock tick, keeping the inode, would
+/// not be seen). A hard link keeps the stamp; a copy gets a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub size: u64,
+    pub modified_ns: u128,
+    pub inode: u64,
+}
+
+impl FileStamp {
+    pub fn of(meta: &std::fs::Metadata) -> FileStamp {
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        FileStamp {
+            size: meta.len(),
+            modified_ns: modified_ns(meta),
+            inode,
+        }
+    }
+}
+
+/// `path` made absolute with every `.` and `..` resolved, whether or not it exists yet: the
+/// longest part that exists is resolved by the file system (so links count), the rest by its
+/// words. `site/public/..` is `site` even while `site/public` does not exist.
+pub fn normalize(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let mut resolved = loop {
+        match existing.canonicalize() {
+            Ok(real) => break real,
+            Err(_) => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_owned());
+                    existing = parent;
+                }
+                // `..` at the end, or the root: leave the words to the loop below.
+                _ => match existing.parent() {
+                    Some(parent) => {
+                        rest.push(std::ffi::OsString::from(".."));
+                        existing = parent;
+                    }
+                    None => break existing.to_path_buf(),
+                },
+            },
+        }
+    };
+    for part in rest.iter().rev() {
+        match Path::new(part).components().next() {
+            Some(Component::ParentDir) => {
+                resolved.pop();
+            }
+            Some(Component::CurDir) | None => {}
+            Some(_) => resolved.push(part),
+        }
+    }
+    resolved
+}
+
 /// Writes through a temporary file and a rename, so a crash never leaves half a file. The
 /// temporary name is unique per call: two threads may write the same file at once (two
 /// products sharing a photo write the same renditions; the last rename wins, the bytes are
-/// identical).
+/// identical). The temporary file is created new: whatever a restored cache holds at that
+/// name (a link to a file elsewhere) is removed, never written through; and the rename replaces
+/// a link at `path` itself, never its target.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+    };
+    let mut file = match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(&tmp)?;
+            create()?
+        }
+        other => other?,
+    };
+    file.write_all(bytes)?;
+    drop(file);
     std::fs::rename(&tmp, path)
 }

@@ -20,34 +20,49 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fs::FileStamp;
+
 /// A page's hash: of everything its rendering depends on.
 pub type Fingerprint = [u8; 32];
 
-/// The pages of one build: output path → fingerprint and size in bytes.
+/// The pages of one build: output path → fingerprint and the written file's stamp.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct PageRecord {
     /// The id in the marker of the output folder these pages are in.
     output_id: String,
-    pages: HashMap<String, (String, u64)>,
+    pages: HashMap<String, Recorded>,
+}
+
+/// One page of the record. The stamp (inode, size, modification time) is what proves that the
+/// file now in the output is the very one rendered from this fingerprint: a page put there by
+/// another build, or edited by hand, has another, and is rendered again.
+#[derive(Debug, Serialize, Deserialize)]
+struct Recorded {
+    fingerprint: String,
+    stamp: FileStamp,
 }
 
 impl PageRecord {
     /// A record of the pages just written into the output folder with marker `output_id`.
     pub fn new(
         output_id: &str,
-        pages: impl IntoIterator<Item = (String, Fingerprint, u64)>,
+        pages: impl IntoIterator<Item = (String, Fingerprint, FileStamp)>,
     ) -> Self {
         PageRecord {
             output_id: output_id.to_owned(),
             pages: pages
                 .into_iter()
-                .map(|(path, fingerprint, size)| (path, (hex(&fingerprint), size)))
+                .map(|(path, fingerprint, stamp)| {
+                    let fingerprint = hex(&fingerprint);
+                    (path, Recorded { fingerprint, stamp })
+                })
                 .collect(),
         }
     }
 
     /// The record of the previous build into `output`, if there is one and that folder is
-    /// still the one it describes.
+    /// still the one it describes. A record that cannot be read (damaged, or from an older souk)
+    /// is none: every page is rendered.
     pub fn load(cache_dir: &Path, output: &Path) -> PageRecord {
         let Some(id) = crate::write::output_id(output) else {
             return PageRecord::default();
@@ -63,16 +78,16 @@ impl PageRecord {
     pub fn save(&self, cache_dir: &Path, output: &Path) -> std::io::Result<()> {
         let path = record_path(cache_dir, output);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::fs::own_folder(dir)?;
         }
         crate::fs::write_atomically(&path, &serde_json::to_vec(self)?)
     }
 
-    /// The size of the previous build's file at `path` when it was rendered from exactly
+    /// The stamp of the previous build's file at `path` when it was rendered from exactly
     /// `fingerprint`.
-    pub fn unchanged(&self, path: &str, fingerprint: &Fingerprint) -> Option<u64> {
-        let (previous, size) = self.pages.get(path)?;
-        (*previous == hex(fingerprint)).then_some(*size)
+    pub fn unchanged(&self, path: &str, fingerprint: &Fingerprint) -> Option<&FileStamp> {
+        let recorded = self.pages.get(path)?;
+        (recorded.fingerprint == hex(fingerprint)).then_some(&recorded.stamp)
     }
 }
 

@@ -8,6 +8,8 @@ use icu_locale_core::LanguageIdentifier;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::text::without_bidi_controls;
+
 /// A language of the site, as a BCP 47 tag (`fr`, `ar`, `zgh`, `es`, `ar-MA`). Never a bare string
 /// elsewhere in souk: building one checks it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -63,6 +65,7 @@ impl Direction {
 /// `name: Coopérative` or `name: { fr: Coopérative, ar: تعاونية }`.
 ///
 /// Codes are kept as written here; [`crate::config`] checks them against the site's languages.
+/// Bidi controls are taken out of the texts as they are read ([`crate::text`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Localized {
     Same(String),
@@ -102,7 +105,7 @@ impl<'de> Deserialize<'de> for Localized {
                 f.write_str("a text, or a mapping from language code to text")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Localized, E> {
-                Ok(Localized::Same(v.to_owned()))
+                Ok(Localized::Same(without_bidi_controls(v).into_owned()))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Localized, E> {
                 Ok(Localized::Same(v.to_string()))
@@ -113,7 +116,7 @@ impl<'de> Deserialize<'de> for Localized {
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Localized, A::Error> {
                 let mut map = BTreeMap::new();
                 while let Some((code, text)) = access.next_entry::<String, String>()? {
-                    map.insert(code, text);
+                    map.insert(code, without_bidi_controls(&text).into_owned());
                 }
                 Ok(Localized::PerLang(map))
             }

@@ -16,6 +16,7 @@ pub mod render;
 pub mod seo;
 pub mod serve;
 pub mod source;
+pub mod text;
 pub mod theme;
 pub mod urls;
 pub mod write;

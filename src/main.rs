@@ -31,6 +31,9 @@ enum Command {
         /// `text` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Use the theme in this folder, which may be outside the site.
+        #[arg(long)]
+        theme: Option<PathBuf>,
     },
     /// Build the site and serve it on this computer to look at it.
     Serve {
@@ -62,6 +65,10 @@ struct BuildArgs {
     /// Where processed photos are kept between builds [default: SITE_DIR/.souk-cache].
     #[arg(long)]
     cache_dir: Option<PathBuf>,
+    /// Use the theme in this folder, which may be outside the site (`theme:` in souk.yaml
+    /// names only a folder of the site's `themes/` or a built-in theme).
+    #[arg(long)]
+    theme: Option<PathBuf>,
     /// Also print how long each stage took.
     #[arg(long)]
     timings: bool,
@@ -74,6 +81,7 @@ impl BuildArgs {
             output: self.output.clone(),
             base_url: self.base_url.clone(),
             cache_dir: self.cache_dir.clone(),
+            theme: self.theme.clone(),
             progress: progress_bar(),
         }
     }
@@ -97,7 +105,11 @@ fn main() -> ExitCode {
             Some(_) => ExitCode::SUCCESS,
             None => ExitCode::FAILURE,
         },
-        Command::Check { site_dir, format } => run_check(&site_dir, format),
+        Command::Check {
+            site_dir,
+            format,
+            theme,
+        } => run_check(&site_dir, format, theme.as_deref()),
         Command::Serve { build: args, port } => {
             let options = args.options();
             let Some(report) = run_build(&options) else {
@@ -150,8 +162,8 @@ fn run_build(options: &BuildOptions) -> Option<BuildReport> {
 }
 
 /// Audits the site; exits non-zero when there are errors (warnings alone are fine).
-fn run_check(site: &std::path::Path, format: Format) -> ExitCode {
-    let (findings, loaded) = match souk::check::check(site) {
+fn run_check(site: &std::path::Path, format: Format, theme: Option<&std::path::Path>) -> ExitCode {
+    let (findings, loaded) = match souk::check::check(site, theme) {
         Ok(findings) => (findings, true),
         Err(problems) => (problems, false),
     };
@@ -189,13 +201,14 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// A progress bar for the photos on a terminal; nothing in logs and pipes.
+/// A progress bar for the photos on a terminal (nothing in logs and pipes), and a line when
+/// the build has to wait for another one.
 fn progress_bar() -> Option<ProgressFn> {
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
+    let terminal = std::io::stderr().is_terminal();
     let bar = ProgressBar::hidden();
-    bar.set_draw_target(ProgressDrawTarget::stderr());
+    if terminal {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
     bar.set_style(
         ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} photos")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -203,6 +216,13 @@ fn progress_bar() -> Option<ProgressFn> {
     );
     bar.set_prefix("processing");
     Some(Arc::new(move |progress| match progress {
+        Progress::Waiting { pid } => {
+            let who = pid.map_or_else(String::new, |pid| format!(" (process {pid})"));
+            eprintln!(
+                "waiting for another souk build{who} writing the same output folder to finish…"
+            );
+        }
+        Progress::Images { .. } if !terminal => {}
         Progress::Images { done, total } => {
             bar.set_length(total as u64);
             bar.set_position(done as u64);

@@ -14,6 +14,7 @@ use crate::source::{
     self, Availability, Bundle, CategoryFront, Doc, HomeFront, Menu, PageFront, ProducerFront,
     ProductFront, RawImage, RawProduct, Source, position,
 };
+use crate::text::{is_bidi_control, without_bidi_controls};
 
 /// Values by language index, in the order of [`SiteConfig::languages`]; `None` where a thing is
 /// not published in that language.
@@ -345,10 +346,11 @@ impl Resolver<'_> {
             } else {
                 format!("{prefix}{segment}/{slug}/")
             };
+            let clean = |text: &str| without_bidi_controls(text).into_owned();
             texts.push(Some(Text {
-                title,
-                summary,
-                body: doc.body.clone(),
+                title: clean(&title),
+                summary: summary.as_deref().map(clean),
+                body: clean(&doc.body),
                 file: doc.file.clone(),
                 path,
                 translated: true,
@@ -412,6 +414,26 @@ impl Resolver<'_> {
             ),
         }
         texts
+    }
+
+    /// A SKU names one item in orders, feeds and the cooperative's books: characters that are
+    /// not seen (controls) or that reorder what is seen (bidi controls) would let two SKUs that
+    /// look the same differ.
+    fn check_sku(&mut self, file: &Path, sku: &Spanned<String>) {
+        if sku
+            .value
+            .chars()
+            .any(|c| c.is_control() || is_bidi_control(c))
+        {
+            self.problems.push(
+                Diagnostic::error(
+                    file,
+                    format!("the SKU `{}` holds invisible control characters", sku.value),
+                )
+                .at(position(sku))
+                .hint("retype the SKU with letters, digits and `-` only, e.g. `ARG-250`"),
+            );
+        }
     }
 
     /// The URL slug of a document: its front matter's `slug`, else the folder id.
@@ -541,6 +563,7 @@ impl Resolver<'_> {
             variants: raw_variants,
         } = data;
         let errors_before = self.problems.error_count();
+        self.check_sku(&file, &sku);
 
         let category_index = self
             .reference(
@@ -635,6 +658,7 @@ impl Resolver<'_> {
                     self.problems.push(Diagnostic::error(&file, format!("a variant label has a text for `{code}`, which is not a language of the site")).at(position(&raw.sku)));
                 }
             }
+            self.check_sku(&file, &raw.sku);
             variants.push(Variant {
                 sku: raw.sku.value.trim().to_owned(),
                 label: raw.label,
@@ -707,7 +731,10 @@ impl Resolver<'_> {
             date: date.map(|d| d.value.trim().to_owned()),
             weight_grams,
             origin,
-            tags,
+            tags: tags
+                .iter()
+                .map(|tag| without_bidi_controls(tag).into_owned())
+                .collect(),
             certifications: certification_list,
             producers: producer_indexes,
             images: image_refs,

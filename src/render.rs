@@ -13,6 +13,7 @@ use tera::{Context, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::format::PriceFormatter;
+use crate::fs::FileStamp;
 use crate::images::{Format, ImageSet, Processed};
 use crate::incremental::{self, Fingerprint, PageRecord};
 use crate::lang::Direction;
@@ -33,10 +34,11 @@ pub struct OutputFile {
 
 /// Where rendered files go: the staging folder of a build ([`crate::write::Staging`]).
 pub trait Sink: Sync {
-    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
-    /// Carries the previous build's file at `path`, which had `size` bytes, over unchanged;
-    /// false when it cannot, and the page is rendered after all.
-    fn keep(&self, path: &str, size: u64) -> bool;
+    /// Writes a file; returns its stamp for the record of this build.
+    fn put(&self, file: OutputFile) -> Result<FileStamp, Diagnostic>;
+    /// Carries the previous build's file at `path`, recorded with `stamp`, over unchanged;
+    /// `None` when it cannot (it is not that file any more), and the page is rendered after all.
+    fn keep(&self, path: &str, stamp: &FileStamp) -> Option<FileStamp>;
 }
 
 /// The rendered pages.
@@ -46,14 +48,14 @@ pub struct Rendered {
     pub pages_per_lang: Vec<usize>,
     /// Pages carried over from the previous build instead of being rendered again.
     pub reused: usize,
-    /// Every page's output path, fingerprint and size: the record for the next build.
-    pub record: Vec<(String, Fingerprint, u64)>,
+    /// Every page's output path, fingerprint and file stamp: the record for the next build.
+    pub record: Vec<(String, Fingerprint, FileStamp)>,
 }
 
 /// One page done.
 struct PageDone {
     entry: Option<sitemap::Entry>,
-    record: Option<(String, Fingerprint, u64)>,
+    record: Option<(String, Fingerprint, FileStamp)>,
     reused: bool,
 }
 
@@ -1056,19 +1058,17 @@ impl<'a> LangContext<'a> {
         let fingerprint = ctx.hash.finish();
         let kept = fingerprint
             .and_then(|f| previous.unchanged(&file, &f))
-            .filter(|&size| sink.keep(&file, size));
-        let size = match kept {
-            Some(size) => size,
+            .and_then(|stamp| sink.keep(&file, stamp));
+        let stamp = match kept {
+            Some(stamp) => stamp,
             None => {
                 let html = tera
                     .render(template, &ctx.ctx)
                     .map_err(|e| template_error(theme, &e, Some(&format!("/{path}"))))?;
-                let size = html.len() as u64;
                 sink.put(OutputFile {
                     path: file.clone(),
                     contents: html.into_bytes(),
-                })?;
-                size
+                })?
             }
         };
         let entry = (subject != Subject::NotFound).then_some(sitemap::Entry {
@@ -1079,7 +1079,7 @@ impl<'a> LangContext<'a> {
         });
         Ok(PageDone {
             entry,
-            record: fingerprint.map(|f| (file, f, size)),
+            record: fingerprint.map(|f| (file, f, stamp)),
             reused: kept.is_some(),
         })
     }

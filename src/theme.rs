@@ -43,56 +43,38 @@ enum Origin {
     Folder(PathBuf),
 }
 
-/// Loads the theme named in the configuration and applies the site's overrides.
+/// Loads the theme and applies the site's overrides. The theme is `explicit` when whoever runs
+/// the build named a folder (`--theme`; it may be anywhere, e.g. shared by a federation's
+/// sites), else the one named in `souk.yaml`, which must be a folder of the site's `themes/`
+/// or built in: content never makes souk read or publish files from outside the site.
 /// Warnings (such as a language without UI strings) come back with the theme.
 pub fn load(
     site: &Path,
     config: &SiteConfig,
     site_static: &[String],
+    explicit: Option<&Path>,
 ) -> Result<(Theme, Diagnostics), Diagnostics> {
     let mut problems = Diagnostics::new();
-    let folder = site.join("themes").join(&config.theme);
-    let (origin, shown) = if folder.is_dir() {
-        (
-            Origin::Folder(folder),
-            PathBuf::from("themes").join(&config.theme),
-        )
-    } else if config.theme == DEFAULT_THEME_NAME {
-        (
-            Origin::Embedded(&DEFAULT_THEME),
-            PathBuf::from("themes").join(DEFAULT_THEME_NAME),
-        )
-    } else {
-        let mut known: Vec<String> = vec![DEFAULT_THEME_NAME.to_owned()];
-        if let Ok(entries) = std::fs::read_dir(site.join("themes")) {
-            known.extend(
-                entries
-                    .filter_map(Result::ok)
-                    .map(|e| e.file_name().to_string_lossy().into_owned()),
-            );
-        }
-        let hint = match did_you_mean(&config.theme, known.iter().map(String::as_str)) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!(
-                "put the theme in `themes/{}/`, or use `theme: default`",
-                config.theme
-            ),
-        };
-        return Err(Diagnostic::error(
-            crate::config::CONFIG_FILE,
-            format!("there is no theme `{}`", config.theme),
-        )
-        .hint(hint)
-        .into());
+    // `confine`: the folder the theme's files (and the links among them) must stay in.
+    let (origin, shown, confine) = match explicit {
+        Some(folder) => match folder.canonicalize() {
+            Ok(real) if real.is_dir() => (Origin::Folder(real.clone()), folder.to_path_buf(), real),
+            _ => {
+                return Err(Diagnostic::error(folder, "there is no theme folder here")
+                    .hint("pass the folder that holds the theme's `templates/`, `static/` and `i18n/` to `--theme`")
+                    .into());
+            }
+        },
+        None => named_theme(site, config)?,
     };
 
     let mut templates = BTreeMap::new();
     let mut static_files = BTreeMap::new();
     let mut i18n: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
-    for (relative, source) in files(&origin) {
+    for (relative, source) in files(&origin, &confine, &shown, &mut problems) {
         let file = shown.join(&relative);
         if let Some(name) = relative.strip_prefix("templates/") {
-            match text_of(site, &source, &file) {
+            match text_of(&confine, &source, &file) {
                 Ok(text) => {
                     templates.insert(name.to_owned(), Template { source: text, file });
                 }
@@ -104,7 +86,7 @@ pub fn load(
             .strip_prefix("i18n/")
             .and_then(|n| n.strip_suffix(".yaml"))
         {
-            match text_of(site, &source, &file) {
+            match text_of(&confine, &source, &file) {
                 Ok(text) => {
                     i18n.insert(name.to_owned(), (text, file));
                 }
@@ -114,7 +96,14 @@ pub fn load(
     }
 
     // The site's own files win over the theme's.
-    for (name, file) in walk(&site.join("templates")) {
+    let site_real = crate::fs::normalize(site);
+    let templates_dir = site.join("templates");
+    for (name, file) in walk(
+        &site_real,
+        &templates_dir,
+        Path::new("templates"),
+        &mut problems,
+    ) {
         let shown = Path::new("templates").join(&name);
         match crate::fs::read_text(site, &file) {
             Ok(source) => {
@@ -148,6 +137,56 @@ pub fn load(
         },
         problems,
     ))
+}
+
+/// The theme named in `souk.yaml`: a folder of the site's `themes/`, or built in.
+fn named_theme(site: &Path, config: &SiteConfig) -> Result<(Origin, PathBuf, PathBuf), Diagnostic> {
+    let name = config.theme.as_str();
+    let shown = PathBuf::from("themes").join(name);
+    if !crate::fs::bare_name(name) || name.starts_with('.') {
+        return Err(Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!("the theme `{name}` is not the name of a folder in the site's `themes/`"),
+        )
+        .hint("put the theme in `themes/<name>/` and write only `<name>` here; to use a theme from outside the site, pass its folder with `souk build --theme DIR`"));
+    }
+    let folder = site.join("themes").join(name);
+    if folder.is_dir() {
+        let site_real = crate::fs::normalize(site);
+        let real = crate::fs::normalize(&folder);
+        if !real.starts_with(&site_real) {
+            return Err(Diagnostic::error(
+                &shown,
+                "this theme folder is a link to a folder outside the site, which souk does not read",
+            )
+            .hint("copy the theme into `themes/`, or pass its folder with `souk build --theme DIR`"));
+        }
+        return Ok((Origin::Folder(folder), shown, site_real));
+    }
+    if name == DEFAULT_THEME_NAME {
+        return Ok((
+            Origin::Embedded(&DEFAULT_THEME),
+            shown,
+            crate::fs::normalize(site),
+        ));
+    }
+    let mut known: Vec<String> = vec![DEFAULT_THEME_NAME.to_owned()];
+    if let Ok(entries) = std::fs::read_dir(site.join("themes")) {
+        known.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned()),
+        );
+    }
+    let hint = match did_you_mean(name, known.iter().map(String::as_str)) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("put the theme in `themes/{name}/`, or use `theme: default`"),
+    };
+    Err(Diagnostic::error(
+        crate::config::CONFIG_FILE,
+        format!("there is no theme `{name}`"),
+    )
+    .hint(hint))
 }
 
 /// UI strings per language: the theme's file, the site's `i18n/<code>.yaml` over it, then the
@@ -200,7 +239,12 @@ fn load_strings(
 }
 
 /// Every file of a theme: path relative to the theme root (`/`-separated) and its source.
-fn files(origin: &Origin) -> Vec<(String, StaticSource)> {
+fn files(
+    origin: &Origin,
+    confine: &Path,
+    shown: &Path,
+    problems: &mut Diagnostics,
+) -> Vec<(String, StaticSource)> {
     match origin {
         Origin::Embedded(dir) => {
             let mut out = Vec::new();
@@ -208,7 +252,7 @@ fn files(origin: &Origin) -> Vec<(String, StaticSource)> {
             out.sort_by(|a, b| a.0.cmp(&b.0));
             out
         }
-        Origin::Folder(root) => walk(root)
+        Origin::Folder(root) => walk(confine, root, shown, problems)
             .into_iter()
             .map(|(name, path)| (name, StaticSource::File(path)))
             .collect(),
@@ -227,27 +271,52 @@ fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, StaticSou
     }
 }
 
-/// Files under `dir`, sorted, as (`/`-separated relative path, full path).
-fn walk(dir: &Path) -> Vec<(String, PathBuf)> {
+/// Files under `dir`, sorted, as (`/`-separated relative path, full path). The rules are the
+/// content's: a link to a file inside `confine` is followed, a link to a file outside it or to
+/// a folder is refused (an error naming it, shown under `shown`).
+fn walk(
+    confine: &Path,
+    dir: &Path,
+    shown: &Path,
+    problems: &mut Diagnostics,
+) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    walkdir::WalkDir::new(dir)
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let relative = e.path().strip_prefix(dir).ok()?;
-            Some((crate::source::to_slash(relative), e.into_path()))
-        })
-        .collect()
+    {
+        let Ok(relative) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let relative = crate::source::to_slash(relative);
+        if entry.file_type().is_file() {
+            files.push((relative, entry.into_path()));
+        } else if entry.path_is_symlink() {
+            let target = crate::fs::normalize(entry.path());
+            if target.starts_with(confine) && target.is_file() {
+                files.push((relative, entry.into_path()));
+            } else {
+                problems.push(
+                    Diagnostic::error(
+                        shown.join(&relative),
+                        "this is a link to a folder, or to something outside the site, which souk does not read",
+                    )
+                    .hint("copy the file itself here instead of linking to it"),
+                );
+            }
+        }
+    }
+    files
 }
 
-fn text_of(site: &Path, source: &StaticSource, shown: &Path) -> Result<String, Diagnostic> {
+fn text_of(confine: &Path, source: &StaticSource, shown: &Path) -> Result<String, Diagnostic> {
     match source {
         StaticSource::Embedded(bytes) => String::from_utf8(bytes.to_vec())
             .map_err(|_| Diagnostic::error(shown, "this theme file is not valid UTF-8 text")),
-        StaticSource::File(path) => crate::fs::read_text(site, path),
+        StaticSource::File(path) => crate::fs::read_text(confine, path),
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::diagnostics::Diagnostic;
-use crate::fs::io_reason;
+use crate::fs::{FileStamp, io_reason};
 use crate::images::ImageSet;
 use crate::model::IMAGES_SEGMENT;
 use crate::theme::StaticSource;
@@ -37,14 +37,22 @@ pub struct WriteReport {
 }
 
 /// Checks that `output` is a folder souk may replace: not the site, not one of its content
-/// folders, not a folder of someone else's files.
+/// folders, not a link, not a folder of someone else's files. The path is normalised first, so
+/// `site/public/..` is the site whether or not `site/public` exists.
 pub fn check_output(site: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let site = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
-    let output_abs = absolute(output);
+    let site = crate::fs::normalize(site);
     let refuse = |why: String| {
         Diagnostic::error(output, why)
             .hint("build into a folder of its own, e.g. `--output public` (the default)")
     };
+    if std::fs::symlink_metadata(absolute(output)).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(refuse(
+            "the output folder is a link to another folder; souk writes only into a real folder"
+                .to_owned(),
+        )
+        .hint("pass the folder the link points to with `--output`, or delete the link"));
+    }
+    let output_abs = crate::fs::normalize(output);
     if site.starts_with(&output_abs) {
         return Err(refuse(
             "the output folder would contain the site's own files, which a build replaces"
@@ -93,44 +101,167 @@ pub fn check_output(site: &Path, output: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// A folder next to the output, named after it: `.public.souk-lock`, `.public.souk-new-…`.
+fn beside(output: &Path, what: &str) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_owned());
+    output.with_file_name(format!(".{name}.souk-{what}"))
+}
+
+/// The right to write one output folder, held by one build at a time: an OS lock on a file
+/// beside the output (`.public.souk-lock`), so two builds started together (an editor's save
+/// and a watcher, two CI jobs) never mix their pages. The operating system releases the lock
+/// when the process ends, however it ends, so a crashed build never leaves a stale lock; the
+/// file itself is deleted by the build holding it, just before it lets go.
+pub struct OutputLock {
+    output: PathBuf,
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Takes the lock of `output` (a normalised path), waiting for the build holding it to
+    /// finish; `waiting` is told the process id of that build first.
+    pub fn acquire(
+        output: &Path,
+        waiting: impl FnOnce(Option<u32>),
+    ) -> Result<OutputLock, Diagnostic> {
+        use std::io::{Read, Seek, Write};
+        let path = beside(output, "lock");
+        let fail = |e: std::io::Error| {
+            Diagnostic::error(
+                &path,
+                format!("cannot lock the output folder: {}", io_reason(&e)),
+            )
+            .hint("check that the folder holding the output is writable")
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(fail)?;
+        }
+        let mut waiting = Some(waiting);
+        loop {
+            // The name is souk's: a link there (from a checkout) is removed, never written
+            // through.
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+                std::fs::remove_file(&path).map_err(fail)?;
+            }
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(fail)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if let Some(waiting) = waiting.take() {
+                        let mut text = String::new();
+                        let _ = file.read_to_string(&mut text);
+                        waiting(text.trim().parse().ok());
+                    }
+                    file.lock().map_err(fail)?;
+                }
+                // A file system without locks (some network shares): build unlocked, as before.
+                Err(std::fs::TryLockError::Error(e))
+                    if e.kind() == std::io::ErrorKind::Unsupported => {}
+                Err(std::fs::TryLockError::Error(e)) => return Err(fail(e)),
+            }
+            // The build we waited for deleted the file before letting go: the lock we got is on
+            // a file no longer there, and a third build may hold a new one. Try again.
+            let still_there = match (file.metadata(), std::fs::symlink_metadata(&path)) {
+                (Ok(locked), Ok(now)) => FileStamp::of(&locked).inode == FileStamp::of(&now).inode,
+                _ => false,
+            };
+            if !still_there {
+                continue;
+            }
+            // Who holds it, for the message of a build that has to wait.
+            let _ = file.set_len(0);
+            let _ = file.rewind();
+            let _ = write!(file, "{}", std::process::id());
+            return Ok(OutputLock {
+                output: output.to_path_buf(),
+                path,
+                _file: file,
+            });
+        }
+    }
+
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Deleted while still locked, then released when the file closes: see `acquire`.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Deletes what killed builds left beside `output`: staging folders and old outputs, only
+/// those that carry souk's marker (or are still empty). Call with the output's lock held, so
+/// none of them belongs to a build still running. Returns how many were removed.
+pub fn remove_leftovers(lock: &OutputLock) -> usize {
+    let output = lock.output();
+    let (Some(parent), Some(new), Some(old)) = (
+        output.parent(),
+        beside(output, "new-")
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+        beside(output, "old-")
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+    ) else {
+        return 0;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let leftover = name.starts_with(&new) || name.starts_with(&old);
+        // The entry's own type: a link is never followed.
+        if !leftover || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let dir = entry.path();
+        let ours = dir.join(MARKER).is_file()
+            || std::fs::read_dir(&dir).is_ok_and(|mut e| e.next().is_none());
+        if ours {
+            remove_tree(&dir);
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// A fresh folder beside the output that the build fills, swapped in by [`Staging::commit`].
 /// Dropped without commit (a failed build), it is deleted and the output is untouched.
-pub struct Staging {
+pub struct Staging<'lock> {
     id: String,
     dir: PathBuf,
-    output: PathBuf,
+    lock: &'lock OutputLock,
     files: AtomicUsize,
     bytes: AtomicU64,
     committed: bool,
 }
 
-impl Staging {
-    /// Creates the staging folder beside `output`, with souk's marker file in it.
-    pub fn new(output: &Path) -> Result<Staging, Diagnostic> {
-        let output = absolute(output);
-        let parent = output
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".to_owned());
-        std::fs::create_dir_all(&parent).map_err(|e| {
-            Diagnostic::error(
-                &parent,
-                format!("cannot create the folder: {}", io_reason(&e)),
-            )
-        })?;
-        let dir = parent.join(format!(".{name}.souk-new-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| {
-                Diagnostic::error(
-                    &dir,
-                    format!("cannot clear a leftover folder: {}", io_reason(&e)),
-                )
-            })?;
+impl<'lock> Staging<'lock> {
+    /// Creates the staging folder beside the locked output, with souk's marker file in it.
+    pub fn new(lock: &'lock OutputLock) -> Result<Staging<'lock>, Diagnostic> {
+        let output = lock.output();
+        let dir = beside(output, &format!("new-{}", std::process::id()));
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            remove_tree(&dir);
         }
+        std::fs::create_dir(&dir).map_err(|e| {
+            Diagnostic::error(&dir, format!("cannot create the folder: {}", io_reason(&e)))
+        })?;
         let id = {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -144,7 +275,7 @@ impl Staging {
         let staging = Staging {
             id,
             dir,
-            output,
+            lock,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             committed: false,
@@ -159,41 +290,53 @@ impl Staging {
     }
 
     /// Carries `relative` over from the current output folder (the previous build) if it is
-    /// there with `size` bytes: a hard link, or a copy across disks. False when it cannot be,
-    /// and the page must be rendered.
-    pub fn keep(&self, relative: &str, size: u64) -> bool {
-        let from = self.output.join(relative);
+    /// there and still exactly the file recorded as `stamp` (same inode, size and modification
+    /// time: a page another build or a hand put there is not it): a hard link, or a copy
+    /// across disks. The stamp of the carried file, or `None` when the page must be rendered.
+    pub fn keep(&self, relative: &str, stamp: &FileStamp) -> Option<FileStamp> {
+        let from = self.lock.output().join(relative);
         match std::fs::symlink_metadata(&from) {
-            Ok(meta) if meta.is_file() && meta.len() == size => {}
-            _ => return false,
+            Ok(meta) if meta.is_file() && FileStamp::of(&meta) == *stamp => {}
+            _ => return None,
         }
-        let to = self.dir.join(relative);
-        if let Some(dir) = to.parent()
-            && std::fs::create_dir_all(dir).is_err()
-        {
-            return false;
-        }
-        let carried = std::fs::hard_link(&from, &to).is_ok()
-            || std::fs::copy(&from, &to).is_ok_and(|copied| copied == size);
-        if carried {
-            self.count(size);
-        }
-        carried
+        self.carry(&from, relative, stamp.size)
     }
 
-    /// Writes one file (from any thread); `relative` is `/`-separated.
-    pub fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    /// Links (or copies) `from` into the staging folder at `relative`, if it has `size` bytes.
+    fn carry(&self, from: &Path, relative: &str, size: u64) -> Option<FileStamp> {
+        let to = self.dir.join(relative);
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).ok()?;
+        }
+        let linked = std::fs::hard_link(from, &to).is_ok()
+            || std::fs::copy(from, &to).is_ok_and(|copied| copied == size);
+        let stamp = linked
+            .then(|| std::fs::symlink_metadata(&to).ok())
+            .flatten()
+            .map(|meta| FileStamp::of(&meta))
+            .filter(|stamp| stamp.size == size)?;
+        self.count(size);
+        Some(stamp)
+    }
+
+    /// Writes one file (from any thread); `relative` is `/`-separated. Returns the new file's
+    /// stamp, for the record of this build.
+    pub fn put(&self, relative: &str, bytes: &[u8]) -> Result<FileStamp, Diagnostic> {
+        use std::io::Write;
         let path = self.dir.join(relative);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
                 Diagnostic::error(dir, format!("cannot create the folder: {}", io_reason(&e)))
             })?;
         }
-        std::fs::write(&path, bytes).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             Diagnostic::error(&path, format!("cannot write the file: {}", io_reason(&e)))
-        })?;
+        };
+        let mut file = std::fs::File::create(&path).map_err(cannot)?;
+        file.write_all(bytes).map_err(cannot)?;
+        let stamp = FileStamp::of(&file.metadata().map_err(cannot)?);
         self.count(bytes.len() as u64);
-        Ok(())
+        Ok(stamp)
     }
 
     fn count(&self, bytes: u64) {
@@ -206,7 +349,9 @@ impl Staging {
     pub fn static_files(&self, files: &BTreeMap<String, StaticSource>) -> Result<(), Diagnostic> {
         for (relative, source) in files {
             match source {
-                StaticSource::Embedded(bytes) => self.put(relative, bytes)?,
+                StaticSource::Embedded(bytes) => {
+                    self.put(relative, bytes)?;
+                }
                 StaticSource::File(path) => {
                     let bytes = std::fs::read(path).map_err(|e| {
                         Diagnostic::error(path, format!("cannot read this file: {}", io_reason(&e)))
@@ -221,6 +366,8 @@ impl Staging {
     /// Links (or copies) every rendition of every photo into the output: from the previous
     /// output when it has the file (names are content hashes, so the same name is the same
     /// bytes, and the output's sibling is always on the same disk), else from the image cache.
+    /// The cache is not trusted: a name that is not a plain file name, or a cache entry that is
+    /// not a plain file (a link), is refused, never followed.
     pub fn images(&self, images: &ImageSet) -> Result<(), Diagnostic> {
         use rayon::prelude::*;
         let dir = self.dir.join(IMAGES_SEGMENT);
@@ -236,28 +383,45 @@ impl Staging {
         files.sort_unstable_by(|a, b| a.file.cmp(&b.file));
         files.dedup_by(|a, b| a.file == b.file);
         files.par_iter().try_for_each(|rendition| {
-            if self.keep(
-                &format!("{IMAGES_SEGMENT}/{}", rendition.file),
-                rendition.bytes,
-            ) {
+            let from = images.dir.join(&rendition.file);
+            let damaged = || {
+                Diagnostic::error(&from, "this file of the image cache is not one souk wrote")
+                    .hint("delete the cache folder; the next build processes the photos again")
+            };
+            if !crate::fs::bare_name(&rendition.file) {
+                return Err(damaged());
+            }
+            let relative = format!("{IMAGES_SEGMENT}/{}", rendition.file);
+            let previous = self.lock.output().join(&relative);
+            let in_output = std::fs::symlink_metadata(&previous)
+                .is_ok_and(|m| m.is_file() && m.len() == rendition.bytes);
+            if in_output && self.carry(&previous, &relative, rendition.bytes).is_some() {
                 return Ok(());
             }
             // A hard link costs nothing; the cache may be on another disk, then copy.
-            let from = images.dir.join(&rendition.file);
-            let to = dir.join(&rendition.file);
-            if std::fs::hard_link(&from, &to).is_err() {
-                std::fs::copy(&from, &to).map_err(|e| {
-                    Diagnostic::error(&from, format!("cannot copy this image: {}", io_reason(&e)))
-                })?;
+            match std::fs::symlink_metadata(&from) {
+                Ok(meta) if meta.is_file() => {}
+                Ok(_) => return Err(damaged()),
+                Err(e) => {
+                    return Err(Diagnostic::error(
+                        &from,
+                        format!("cannot copy this image: {}", io_reason(&e)),
+                    ));
+                }
             }
-            self.count(rendition.bytes);
+            if self.carry(&from, &relative, rendition.bytes).is_none() {
+                return Err(
+                    Diagnostic::error(&from, "cannot copy this image into the output")
+                        .hint("check that the output folder is writable and the disk is not full"),
+                );
+            }
             Ok(())
         })
     }
 
-    /// Swaps the staging folder in place of the output.
+    /// Puts the staging folder in place of the output.
     pub fn commit(mut self) -> Result<WriteReport, Diagnostic> {
-        swap(&self.dir, &self.output)?;
+        swap(&self.dir, self.lock.output())?;
         self.committed = true;
         Ok(WriteReport {
             files: self.files.load(Ordering::Relaxed),
@@ -266,26 +430,30 @@ impl Staging {
     }
 }
 
-impl crate::render::Sink for Staging {
-    fn put(&self, file: crate::render::OutputFile) -> Result<(), Diagnostic> {
+impl crate::render::Sink for Staging<'_> {
+    fn put(&self, file: crate::render::OutputFile) -> Result<FileStamp, Diagnostic> {
         Staging::put(self, &file.path, &file.contents)
     }
 
-    fn keep(&self, path: &str, size: u64) -> bool {
-        Staging::keep(self, path, size)
+    fn keep(&self, path: &str, stamp: &FileStamp) -> Option<FileStamp> {
+        Staging::keep(self, path, stamp)
     }
 }
 
-impl Drop for Staging {
+impl Drop for Staging<'_> {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            remove_tree(&self.dir);
         }
     }
 }
 
-/// Replaces `output` with `staging`: the old folder is moved aside, the new one renamed in, and
-/// only then is the old one deleted.
+/// Replaces `output` with `staging` so that there is an output folder at every moment: on Linux
+/// the two are exchanged in one step (`renameat2` with `RENAME_EXCHANGE`) and the old one,
+/// now at the staging path, is deleted. Where the system or the file system cannot exchange,
+/// the old folder is renamed aside first and the new one renamed in: a build killed between
+/// the two renames leaves no output folder until the next build, which also removes the
+/// leftovers.
 fn swap(staging: &Path, output: &Path) -> Result<(), Diagnostic> {
     let fail = |e: std::io::Error| {
         Diagnostic::error(
@@ -293,32 +461,45 @@ fn swap(staging: &Path, output: &Path) -> Result<(), Diagnostic> {
             format!("cannot replace the output folder: {}", io_reason(&e)),
         )
     };
-    if output.exists() {
-        let old = output.with_file_name(format!(
-            ".{}.souk-old-{}",
-            output
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        std::fs::rename(output, &old).map_err(fail)?;
-        if let Err(e) = std::fs::rename(staging, output) {
-            let _ = std::fs::rename(&old, output);
-            return Err(fail(e));
-        }
-        remove_tree(&old);
-    } else {
-        std::fs::rename(staging, output).map_err(fail)?;
+    if std::fs::symlink_metadata(output).is_err() {
+        return std::fs::rename(staging, output).map_err(fail);
     }
+    if exchange(staging, output) {
+        remove_tree(staging);
+        return Ok(());
+    }
+    let old = beside(output, &format!("old-{}", std::process::id()));
+    std::fs::rename(output, &old).map_err(fail)?;
+    if let Err(e) = std::fs::rename(staging, output) {
+        let _ = std::fs::rename(&old, output);
+        return Err(fail(e));
+    }
+    remove_tree(&old);
     Ok(())
+}
+
+/// Exchanges two folders atomically; false when the platform or file system cannot.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
 }
 
 /// Deletes a folder and everything in it, folders in parallel: the previous output of a large
 /// shop is tens of thousands of files, and deleting them one by one was a tenth of a rebuild.
-/// Best effort: what cannot be deleted stays.
+/// Links are removed, never followed, the folder itself included. Best effort: what cannot be
+/// deleted stays.
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
+    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        let _ = std::fs::remove_file(dir);
+        return;
+    }
     if let Ok(entries) = std::fs::read_dir(dir) {
         let entries: Vec<std::fs::DirEntry> = entries.filter_map(Result::ok).collect();
         entries.par_iter().for_each(|entry| {

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fs::FileStamp;
 use crate::model::Site;
 
 pub use decode::{MAX_PIXELS, MAX_SIDE};
@@ -155,7 +156,7 @@ pub fn process(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<ImageSet, Diagnostics> {
     let dir = cache_dir.join("images");
-    std::fs::create_dir_all(&dir).map_err(|e| {
+    crate::fs::own_folder(&dir).map_err(|e| {
         Diagnostic::error(
             &dir,
             format!(
@@ -242,9 +243,7 @@ struct SourceStamps(HashMap<PathBuf, Stamp>);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Stamp {
-    size: u64,
-    modified_ns: u128,
-    inode: u64,
+    file: FileStamp,
     /// blake3 of the file's bytes, hex.
     hash: String,
 }
@@ -269,26 +268,9 @@ impl SourceStamps {
     }
 
     /// The content hash of `path` if it was stamped with the same size, time and inode.
-    fn hash(&self, path: &Path, now: &Stamp) -> Option<&str> {
+    fn hash(&self, path: &Path, now: &FileStamp) -> Option<&str> {
         let stamp = self.0.get(path)?;
-        (stamp.size == now.size && stamp.modified_ns == now.modified_ns && stamp.inode == now.inode)
-            .then_some(stamp.hash.as_str())
-    }
-}
-
-impl Stamp {
-    /// A file's stat data, its content hash still to be filled in.
-    fn of(meta: &std::fs::Metadata) -> Stamp {
-        #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(meta);
-        #[cfg(not(unix))]
-        let inode = 0;
-        Stamp {
-            size: meta.len(),
-            modified_ns: crate::fs::modified_ns(meta),
-            inode,
-            hash: String::new(),
-        }
+        (stamp.file == *now).then_some(stamp.hash.as_str())
     }
 }
 
@@ -320,17 +302,17 @@ fn process_one(
         ))
         .hint("export it at a smaller size; 2000 pixels wide is plenty for a shop"));
     }
-    let mut stamp = Stamp::of(&meta);
-    let bytes = match stamps.hash(path, &stamp) {
-        Some(hash) => {
-            stamp.hash = hash.to_owned();
-            None
-        }
+    let file_stamp = FileStamp::of(&meta);
+    let (hash, bytes) = match stamps.hash(path, &file_stamp) {
+        Some(hash) => (hash.to_owned(), None),
         None => {
             let bytes = std::fs::read(path).map_err(cannot_read)?;
-            stamp.hash = blake3::hash(&bytes).to_hex().to_string();
-            Some(bytes)
+            (blake3::hash(&bytes).to_hex().to_string(), Some(bytes))
         }
+    };
+    let stamp = Stamp {
+        file: file_stamp,
+        hash,
     };
     let mut hasher = blake3::Hasher::new();
     hasher.update(settings_key.as_bytes());
@@ -339,7 +321,7 @@ fn process_one(
     let stamped = (path.to_path_buf(), stamp);
     let key = hasher.finalize().to_hex()[..16].to_owned();
     let manifest_path = dir.join(format!("{key}.json"));
-    if let Some(cached) = read_manifest(&manifest_path, dir) {
+    if let Some(cached) = read_manifest(&manifest_path, dir, &key) {
         return Ok((cached, false, stamped));
     }
     let bytes = match bytes {
@@ -471,14 +453,37 @@ fn social_picture(
     })
 }
 
-fn read_manifest(path: &Path, dir: &Path) -> Option<Processed> {
+/// The cached result for the photo with cache key `key`, if its manifest is there and
+/// everything in it is what souk itself writes: the cache is not trusted (a contributor can
+/// commit it, CI restores it from a shared store). Every rendition must have the very name souk
+/// gives it (a bare file name in the cache, never a path), be a plain file there (not a link)
+/// of the recorded size, and the placeholder colour must be a colour. Anything else and the
+/// entry is ignored: the photo is processed again, and its files written anew.
+fn read_manifest(path: &Path, dir: &Path, key: &str) -> Option<Processed> {
     let bytes = std::fs::read(path).ok()?;
     let processed: Processed = serde_json::from_slice(&bytes).ok()?;
-    let files = processed.renditions.iter().chain(&processed.social);
-    files
-        .clone()
-        .all(|r| dir.join(&r.file).is_file())
-        .then_some(processed)
+    let named_as_souk_names = processed
+        .renditions
+        .iter()
+        .all(|r| r.file == format!("{key}-{}.{}", r.width, r.format.extension()))
+        && processed
+            .social
+            .as_ref()
+            .is_none_or(|r| r.file == format!("{key}-social.jpg") && r.format == Format::Jpeg);
+    let whole = processed
+        .renditions
+        .iter()
+        .chain(&processed.social)
+        .all(|r| {
+            std::fs::symlink_metadata(dir.join(&r.file))
+                .is_ok_and(|meta| meta.is_file() && meta.len() == r.bytes)
+        });
+    (named_as_souk_names && whole && is_hex_color(&processed.color)).then_some(processed)
+}
+
+/// `#rrggbb`: the only placeholder colour souk writes (it goes into a `style` attribute).
+fn is_hex_color(color: &str) -> bool {
+    color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Deletes cache files no processed photo refers to. Only names souk writes are touched.

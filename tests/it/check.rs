@@ -5,7 +5,7 @@ use std::process::Command;
 use crate::harness::{TestSite, example_site};
 
 fn check(site: &TestSite) -> String {
-    match souk::check::check(&site.root()) {
+    match souk::check::check(&site.root(), None) {
         Ok(findings) => findings.to_string(),
         Err(problems) => panic!("the site could not be read:\n{problems}"),
     }
@@ -13,7 +13,7 @@ fn check(site: &TestSite) -> String {
 
 #[test]
 fn the_example_site_is_clean() {
-    let findings = souk::check::check(&example_site()).unwrap();
+    let findings = souk::check::check(&example_site(), None).unwrap();
     assert!(findings.is_empty(), "{findings}");
 }
 

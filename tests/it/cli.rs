@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::harness::TestSite;
+use crate::harness::{Served, TestSite};
 
 fn souk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_souk"))
@@ -94,61 +94,27 @@ fn base_url_flag_moves_every_link_under_a_sub_path() {
 #[test]
 fn serve_answers_under_the_base_path() {
     let site = TestSite::minimal();
-    let port = 18000 + (std::process::id() % 1000) as u16;
-    let _server = KillOnDrop(
-        souk()
-            .args([
-                "serve",
-                site.root().to_str().unwrap(),
-                "--base-url",
-                "https://user.github.io/coop/",
-                "--port",
-                &port.to_string(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
+    let server = Served::start(
+        &[
+            site.root().to_str().unwrap(),
+            "--base-url",
+            "https://user.github.io/coop/",
+        ],
+        "/coop/",
     );
-    let get = |path: &str| -> Option<(u16, String)> {
-        use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response).ok()?;
-        let status = response.split_whitespace().nth(1)?.parse().ok()?;
-        Some((status, response))
-    };
-    let mut home = None;
-    for _ in 0..100 {
-        home = get("/coop/");
-        if home.is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let (status, body) = home.expect("the server did not start");
+    let get = |path: &str| server.get(path).unwrap();
+    let (status, body) = get("/coop/");
     assert_eq!(status, 200);
     assert!(body.contains("<html lang=\"fr\" dir=\"ltr\">"));
     let (status, body) =
-        get("/coop/ar/products/%D8%B2%D9%8A%D8%AA-%D8%A3%D8%B1%D9%83%D8%A7%D9%86/").unwrap();
+        get("/coop/ar/products/%D8%B2%D9%8A%D8%AA-%D8%A3%D8%B1%D9%83%D8%A7%D9%86/");
     assert_eq!(status, 200);
     assert!(body.contains("dir=\"rtl\""));
-    let (status, body) = get("/coop/ar/nothing-here/").unwrap();
+    let (status, body) = get("/coop/ar/nothing-here/");
     assert_eq!(status, 404);
     assert!(body.contains("lang=\"ar\""));
-    let (status, _) = get("/").unwrap();
+    let (status, _) = get("/");
     assert_eq!(status, 303);
-}
-
-/// Stops the server when the test ends, passed or failed.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]

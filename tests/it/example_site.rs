@@ -23,6 +23,7 @@ fn builds() -> &'static Builds {
             output: Some(dir.path().join(name)),
             base_url: base_url.map(str::to_owned),
             cache_dir: Some(dir.path().join("cache")),
+            theme: None,
             progress: None,
         };
         let built = |options: BuildOptions| {

@@ -76,6 +76,7 @@ impl TestSite {
             output: Some(self.output()),
             base_url: None,
             cache_dir: Some(self.dir.path().join("cache")),
+            theme: None,
             progress: None,
         }
     }
@@ -125,6 +126,18 @@ impl Built {
             .filter(|f| f.ends_with(".html"))
             .collect()
     }
+}
+
+/// Every file of an output but souk's marker (which names the build), with its bytes.
+pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_under(root)
+        .into_iter()
+        .filter(|f| f != ".souk-output")
+        .map(|f| {
+            let bytes = std::fs::read(root.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
 }
 
 pub fn files_under(root: &Path) -> Vec<String> {
@@ -221,4 +234,66 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// `souk serve` running on a free port of 127.0.0.1, stopped when dropped.
+pub struct Served {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl Served {
+    /// Starts `souk serve` with `args` (after `serve`) and waits until it answers `probe`.
+    pub fn start(args: &[&str], probe: &str) -> Served {
+        let port = free_port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
+            .arg("serve")
+            .args(args)
+            .args(["--port", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let served = Served { child, port };
+        for _ in 0..300 {
+            if served.get(probe).is_some() {
+                return served;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the server did not start");
+    }
+
+    /// Sends `GET target` exactly as written (no client normalises it) with `Host: localhost`.
+    pub fn get(&self, target: &str) -> Option<(u16, String)> {
+        self.request(&format!("GET {target} HTTP/1.0\r\nHost: localhost\r\n\r\n"))
+    }
+
+    /// Sends a raw HTTP request; the status and the whole response.
+    pub fn request(&self, raw: &str) -> Option<(u16, String)> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        stream.write_all(raw.as_bytes()).ok()?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).ok()?;
+        let response = String::from_utf8_lossy(&response).into_owned();
+        let status = response.split_whitespace().nth(1)?.parse().ok()?;
+        Some((status, response))
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

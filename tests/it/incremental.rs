@@ -2,23 +2,10 @@
 //! is always, byte for byte, what a build from scratch makes.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use souk::build::{BuildOptions, BuildReport, build};
 
-use crate::harness::{TestSite, files_under};
-
-/// Every file of an output but souk's marker (which names the build), with its bytes.
-fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    files_under(root)
-        .into_iter()
-        .filter(|f| f != ".souk-output")
-        .map(|f| {
-            let bytes = std::fs::read(root.join(&f)).unwrap();
-            (f, bytes)
-        })
-        .collect()
-}
+use crate::harness::{TestSite, snapshot};
 
 /// The HTML files that differ between two snapshots (changed, added or removed).
 fn changed_pages(

@@ -13,4 +13,5 @@ mod incremental;
 mod output;
 mod properties;
 mod rendering;
+mod security;
 mod seo;
