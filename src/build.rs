@@ -187,7 +187,8 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             report(Progress::Images { done, total });
         }
     };
-    let images = crate::images::process(&site, &cache_dir, &site.config.images, &progress)?;
+    let images =
+        crate::images::process(&site.photos(), &cache_dir, &site.config.images, &progress)?;
     stage("images");
     let urls = Urls::new(&site.config.base_url);
     // Everything is written into a staging folder, swapped in only when all of it succeeded.
@@ -195,7 +196,11 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     staging.static_files(&theme.static_files)?;
     staging.images(&images)?;
     stage("static files and image links");
-    let previous = PageRecord::load(&cache_dir, lock.output());
+    let previous = PageRecord::load(
+        &cache_dir,
+        lock.output(),
+        crate::write::output_id(lock.output()).as_deref(),
+    );
     let mut rendered = crate::render::render(&site, &theme, &images, &urls, &previous, &staging)?;
     stage("render and write pages, sitemaps, feeds");
     let output_id = staging.id().to_owned();

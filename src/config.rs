@@ -11,7 +11,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position, did_you_mean};
 use crate::images::{Format, ImageSettings};
 use crate::lang::{Direction, Lang, Localized};
 use crate::money::Currency;
-use crate::source::position;
+use crate::yaml::position;
 
 /// The name of the site configuration file.
 pub const CONFIG_FILE: &str = "souk.yaml";
@@ -515,7 +515,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
         let relative = logo.value.trim().trim_start_matches("./").to_owned();
         let Some(in_static) = relative
             .strip_prefix("static/")
-            .filter(|r| crate::source::confined(r))
+            .filter(|r| crate::fs::confined(r))
         else {
             problems.push(
                 error(

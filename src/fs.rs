@@ -89,6 +89,24 @@ pub fn own_folder(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
+/// True when `relative` names a file inside the folder it is relative to: no `..`, no absolute
+/// path, no drive prefix. Symlinks are checked where files are opened.
+pub fn confined(relative: &str) -> bool {
+    !relative.is_empty()
+        && !relative.contains('\\')
+        && Path::new(relative)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+/// A relative path with `/` separators, for URLs and messages alike.
+pub fn to_slash(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// A short, human reason for an IO error, without Rust's debug formatting.
 pub fn io_reason(error: &std::io::Error) -> String {
     use std::io::ErrorKind;

@@ -61,10 +61,11 @@ impl PageRecord {
     }
 
     /// The record of the previous build into `output`, if there is one and that folder is
-    /// still the one it describes. A record that cannot be read (damaged, or from an older souk)
-    /// is none: every page is rendered.
-    pub fn load(cache_dir: &Path, output: &Path) -> PageRecord {
-        let Some(id) = crate::write::output_id(output) else {
+    /// still the one it describes: `output_id` is the build id in that folder's marker now
+    /// (none when it has no marker). A record that cannot be read (damaged, or from an older
+    /// souk) is none: every page is rendered.
+    pub fn load(cache_dir: &Path, output: &Path, output_id: Option<&str>) -> PageRecord {
+        let Some(id) = output_id else {
             return PageRecord::default();
         };
         std::fs::read(record_path(cache_dir, output))

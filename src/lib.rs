@@ -12,6 +12,7 @@ pub mod lang;
 pub mod markdown;
 pub mod model;
 pub mod money;
+pub mod output;
 pub mod render;
 pub mod seo;
 pub mod serve;

@@ -1,7 +1,7 @@
 //! The resolved catalogue: every reference checked, every price exact, every page's URL path
 //! decided. Built once from [`crate::source::Source`] and never changed afterwards.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_saphyr::Spanned;
@@ -11,10 +11,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::lang::Localized;
 use crate::money::{DecimalText, Minor, parse_price};
 use crate::source::{
-    self, Availability, Bundle, CategoryFront, Doc, HomeFront, Menu, PageFront, ProducerFront,
-    ProductFront, RawImage, RawProduct, Source, position,
+    self, Availability, Bundle, CategoryFront, Doc, Found, HomeFront, Menu, PageFront,
+    ProducerFront, ProductFront, RawImage, RawProduct, Source,
 };
 use crate::text::{is_bidi_control, without_bidi_controls};
+use crate::yaml::position;
 
 /// Values by language index, in the order of [`SiteConfig::languages`]; `None` where a thing is
 /// not published in that language.
@@ -185,7 +186,7 @@ pub fn resolve(
                 .data
                 .image
                 .as_ref()
-                .and_then(|img| r.image(&bundle.dir, &bundle.data_file, img));
+                .and_then(|img| r.image(&bundle.dir, &bundle.files, &bundle.data_file, img));
             let texts = r.texts(&bundle, CATEGORIES_SEGMENT, true, |f: &CategoryFront| {
                 (f.name.clone(), f.summary.clone(), f.slug.as_ref())
             });
@@ -207,7 +208,7 @@ pub fn resolve(
                 .data
                 .photo
                 .as_ref()
-                .and_then(|img| r.image(&bundle.dir, &bundle.data_file, img));
+                .and_then(|img| r.image(&bundle.dir, &bundle.files, &bundle.data_file, img));
             let texts = r.texts(&bundle, PRODUCERS_SEGMENT, true, |f: &ProducerFront| {
                 (f.name.clone(), f.role.clone(), f.slug.as_ref())
             });
@@ -457,11 +458,17 @@ impl Resolver<'_> {
         }
     }
 
-    /// Registers a photo of the bundle in `dir`, checking that it is a file inside the bundle.
-    /// `yaml` is the file that names it, for messages.
-    fn image(&mut self, dir: &Path, yaml: &Path, raw: &RawImage) -> Option<ImageRef> {
+    /// Registers a photo of the bundle in `dir`, checking that it is among the bundle's
+    /// `files`. `yaml` is the file that names it, for messages.
+    fn image(
+        &mut self,
+        dir: &Path,
+        files: &BTreeMap<String, Found>,
+        yaml: &Path,
+        raw: &RawImage,
+    ) -> Option<ImageRef> {
         let file_name = raw.file.value.trim();
-        if !source::confined(file_name) {
+        if !crate::fs::confined(file_name) {
             self.problems.push(
                 Diagnostic::error(yaml, format!("the image `{file_name}` is outside this folder"))
                     .at(position(&raw.file))
@@ -471,18 +478,14 @@ impl Resolver<'_> {
         }
         let file = dir.join(file_name);
         let path = self.root.join(&file);
-        let inside = path
-            .canonicalize()
-            .ok()
-            .zip(self.root.join(dir).canonicalize().ok())
-            .is_some_and(|(real, bundle)| real.starts_with(bundle) && real.is_file());
-        if !inside {
-            let hint = if path.exists() {
+        let found = files.get(crate::fs::to_slash(Path::new(file_name)).as_str());
+        if found != Some(&Found::File) {
+            let hint = if found.is_some() {
                 "a link may point outside the site: copy the photo itself into this folder"
                     .to_owned()
             } else {
-                let present = list_files(&self.root.join(dir));
-                match did_you_mean(file_name, present.iter().map(String::as_str)) {
+                let present = files.keys().filter(|name| !name.contains('/'));
+                match did_you_mean(file_name, present.map(String::as_str)) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => format!("copy the photo into `{}` or fix the name", dir.display()),
                 }
@@ -542,6 +545,7 @@ impl Resolver<'_> {
             dir,
             data_file: file,
             data,
+            files,
             ..
         } = bundle;
         let RawProduct {
@@ -709,7 +713,7 @@ impl Resolver<'_> {
         }
         let image_refs: Vec<ImageRef> = images
             .iter()
-            .filter_map(|img| self.image(&dir, &file, img))
+            .filter_map(|img| self.image(&dir, &files, &file, img))
             .collect();
 
         if self.problems.error_count() > errors_before {
@@ -927,15 +931,27 @@ fn valid_date(date: &str) -> bool {
     )
 }
 
-fn list_files(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+impl Site {
+    /// Every photo of the site for [`crate::images::process`], by the index of
+    /// [`Site::images`]. Each product's main photo gets the picture for sharing: it is what a
+    /// shared product page shows.
+    pub fn photos(&self) -> Vec<crate::images::Photo<'_>> {
+        let main: HashSet<usize> = self
+            .products
+            .iter()
+            .filter_map(|p| p.images.first())
+            .map(|i| i.image)
+            .collect();
+        self.images
+            .iter()
+            .enumerate()
+            .map(|(index, image)| crate::images::Photo {
+                path: &image.path,
+                file: &image.file,
+                social: main.contains(&index),
+            })
+            .collect()
+    }
 }
 
 /// Products of the home page: featured ones first, then the rest, in product order.

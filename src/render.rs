@@ -19,27 +19,11 @@ use crate::incremental::{self, Fingerprint, PageRecord};
 use crate::lang::Direction;
 use crate::markdown;
 use crate::model::{self, ImageRef, Product, Site, Text};
+use crate::output::{OutputFile, Sink};
 use crate::seo::{self, PageSeo, Subject, sitemap};
 use crate::source::{Availability, Menu};
 use crate::theme::Theme;
 use crate::urls::Urls;
-
-/// A file of the output, in memory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// Relative to the output folder, `/`-separated.
-    pub path: String,
-    pub contents: Vec<u8>,
-}
-
-/// Where rendered files go: the staging folder of a build ([`crate::write::Staging`]).
-pub trait Sink: Sync {
-    /// Writes a file; returns its stamp for the record of this build.
-    fn put(&self, file: OutputFile) -> Result<FileStamp, Diagnostic>;
-    /// Carries the previous build's file at `path`, recorded with `stamp`, over unchanged;
-    /// `None` when it cannot (it is not that file any more), and the page is rendered after all.
-    fn keep(&self, path: &str, stamp: &FileStamp) -> Option<FileStamp>;
-}
 
 /// The rendered pages.
 #[derive(Debug)]

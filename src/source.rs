@@ -4,7 +4,8 @@
 //! only finds the files, splits front matter from Markdown and parses the YAML, collecting every
 //! problem.
 
-use std::path::{Component, Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -49,6 +50,48 @@ pub struct Bundle<D, F> {
     pub data: D,
     /// By language index, as in [`SiteConfig::languages`].
     pub docs: Vec<Option<Doc<F>>>,
+    /// The files in the folder and its subfolders, by `/`-separated path relative to it: what
+    /// photos may name.
+    pub files: BTreeMap<String, Found>,
+}
+
+/// What is at a path of a bundle's folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// A file (or a link to a file in the same folder).
+    File,
+    /// A link to something outside the folder, which souk does not read.
+    LinkOutside,
+}
+
+/// Every file under `dir` (a bundle's folder), sorted.
+fn bundle_files(dir: &Path) -> BTreeMap<String, Found> {
+    let real_dir = dir.canonicalize().ok();
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|entry| {
+            let relative = crate::fs::to_slash(entry.path().strip_prefix(dir).ok()?);
+            let found = if entry.file_type().is_file() {
+                Found::File
+            } else {
+                let inside = entry
+                    .path()
+                    .canonicalize()
+                    .ok()
+                    .zip(real_dir.as_ref())
+                    .is_some_and(|(real, dir)| real.starts_with(dir) && real.is_file());
+                if inside {
+                    Found::File
+                } else {
+                    Found::LinkOutside
+                }
+            };
+            Some((relative, found))
+        })
+        .collect()
 }
 
 /// A Markdown file: its front matter, parsed, and its body.
@@ -188,25 +231,6 @@ pub struct PageFront {
 pub struct HomeFront {
     pub title: String,
     pub summary: Option<String>,
-}
-
-/// The position of a spanned value, for messages.
-pub fn position<T>(spanned: &Spanned<T>) -> Option<Position> {
-    let location = spanned.referenced;
-    (location.line() > 0).then(|| Position {
-        line: location.line(),
-        column: location.column(),
-    })
-}
-
-/// True when `relative` names a file inside the folder it is relative to: no `..`, no absolute
-/// path, no drive prefix. Symlinks are checked where files are opened.
-pub fn confined(relative: &str) -> bool {
-    !relative.is_empty()
-        && !relative.contains('\\')
-        && Path::new(relative)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 /// Reads every content folder of the site at `root`. Warnings come back with the source.
@@ -364,6 +388,7 @@ where
             data_file,
             data,
             docs,
+            files: bundle_files(dir),
         }),
         _ => Err(problems),
     }
@@ -483,13 +508,13 @@ fn list_static(root: &Path, problems: &mut Diagnostics) -> Vec<String> {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 if let Ok(rel) = entry.path().strip_prefix(&dir) {
-                    files.push(to_slash(rel));
+                    files.push(crate::fs::to_slash(rel));
                 }
             }
             Ok(entry) if entry.path_is_symlink() => {
                 if crate::fs::inside(root, entry.path()) && entry.path().is_file() {
                     if let Ok(rel) = entry.path().strip_prefix(&dir) {
-                        files.push(to_slash(rel));
+                        files.push(crate::fs::to_slash(rel));
                     }
                 } else {
                     problems.push(
@@ -503,12 +528,4 @@ fn list_static(root: &Path, problems: &mut Diagnostics) -> Vec<String> {
         }
     }
     files
-}
-
-/// A relative path with `/` separators, for URLs and messages alike.
-pub fn to_slash(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

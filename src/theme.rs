@@ -262,7 +262,7 @@ fn files(
 fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, StaticSource)>) {
     for file in dir.files() {
         out.push((
-            crate::source::to_slash(file.path()),
+            crate::fs::to_slash(file.path()),
             StaticSource::Embedded(file.contents()),
         ));
     }
@@ -292,7 +292,7 @@ fn walk(
         let Ok(relative) = entry.path().strip_prefix(dir) else {
             continue;
         };
-        let relative = crate::source::to_slash(relative);
+        let relative = crate::fs::to_slash(relative);
         if entry.file_type().is_file() {
             files.push((relative, entry.into_path()));
         } else if entry.path_is_symlink() {

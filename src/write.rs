@@ -430,8 +430,8 @@ impl<'lock> Staging<'lock> {
     }
 }
 
-impl crate::render::Sink for Staging<'_> {
-    fn put(&self, file: crate::render::OutputFile) -> Result<FileStamp, Diagnostic> {
+impl crate::output::Sink for Staging<'_> {
+    fn put(&self, file: crate::output::OutputFile) -> Result<FileStamp, Diagnostic> {
         Staging::put(self, &file.path, &file.contents)
     }
 

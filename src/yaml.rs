@@ -4,9 +4,18 @@
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::Error;
+use serde_saphyr::{Error, Spanned};
 
 use crate::diagnostics::{Diagnostic, Position, did_you_mean};
+
+/// The position of a spanned value, for messages.
+pub fn position<T>(spanned: &Spanned<T>) -> Option<Position> {
+    let location = spanned.referenced;
+    (location.line() > 0).then(|| Position {
+        line: location.line(),
+        column: location.column(),
+    })
+}
 
 /// Parses `text` (from `file`, shown in messages) into `T`. `line_offset` is added to reported
 /// lines, for YAML that starts further down a file (Markdown front matter).

@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::fs::FileStamp;
-use crate::model::Site;
 
 pub use decode::{MAX_PIXELS, MAX_SIDE};
 
@@ -135,7 +134,7 @@ pub struct Rendition {
     pub bytes: u64,
 }
 
-/// Every photo of the site, processed, by the index of [`Site::images`].
+/// Every photo, processed, in the order they were given.
 #[derive(Debug)]
 pub struct ImageSet {
     pub images: Vec<Processed>,
@@ -147,10 +146,21 @@ pub struct ImageSet {
     pub pruned: usize,
 }
 
-/// Processes every photo of `site` in parallel, reusing what `cache_dir` already has, and
-/// calling `progress(done, total)` as photos finish.
+/// One photo to process.
+#[derive(Debug, Clone, Copy)]
+pub struct Photo<'a> {
+    /// Where to read it.
+    pub path: &'a Path,
+    /// How messages name it (relative to the site).
+    pub file: &'a Path,
+    /// Whether it also gets the 1200×630 picture for sharing.
+    pub social: bool,
+}
+
+/// Processes `photos` in parallel, reusing what `cache_dir` already has, and calling
+/// `progress(done, total)` as photos finish. The result is in the order of `photos`.
 pub fn process(
-    site: &Site,
+    photos: &[Photo<'_>],
     cache_dir: &Path,
     settings: &ImageSettings,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -166,24 +176,21 @@ pub fn process(
         )
         .hint("check that the folder is writable, or pass another `--cache-dir`")
     })?;
-    let social = social_images(site, settings);
     let settings_key = serde_json::to_string(settings).unwrap_or_default();
     let stamps = SourceStamps::read(&dir);
-    let total = site.images.len();
+    let total = photos.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<(Processed, bool, Stamped), Diagnostic>> = site
-        .images
+    let results: Vec<Result<(Processed, bool, Stamped), Diagnostic>> = photos
         .par_iter()
-        .enumerate()
-        .map(|(index, image)| {
+        .map(|photo| {
             let result = process_one(
-                &image.path,
-                &image.file,
+                photo.path,
+                photo.file,
                 &dir,
                 &stamps,
                 &settings_key,
                 settings,
-                social.contains(&index),
+                photo.social && settings.social,
             );
             progress(
                 done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
@@ -220,18 +227,6 @@ pub fn process(
         encoded,
         pruned,
     })
-}
-
-/// The images that get a picture for sharing: each product's main photo.
-fn social_images(site: &Site, settings: &ImageSettings) -> HashSet<usize> {
-    if !settings.social {
-        return HashSet::new();
-    }
-    site.products
-        .iter()
-        .filter_map(|p| p.images.first())
-        .map(|i| i.image)
-        .collect()
 }
 
 /// What the previous build learnt of each source photo: its content hash, valid as long as the

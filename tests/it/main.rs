@@ -10,6 +10,7 @@ mod example_site;
 mod hostile;
 mod images;
 mod incremental;
+mod layers;
 mod output;
 mod properties;
 mod rendering;

@@ -1,0 +1,24 @@
+//! The contract between the stages that make files and the one that writes them: what a file
+//! of the output is, and where it goes. Owned by neither side, so that `render` (and `seo`) hand
+//! files down without knowing `write`, and `write` takes them without knowing `render`; tests
+//! give the renderer a sink in memory.
+
+use crate::diagnostics::Diagnostic;
+use crate::fs::FileStamp;
+
+/// A file of the output, in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// Where made files go: the staging folder of a build ([`crate::write::Staging`]).
+pub trait Sink: Sync {
+    /// Writes a file; returns its stamp for the record of this build.
+    fn put(&self, file: OutputFile) -> Result<FileStamp, Diagnostic>;
+    /// Carries the previous build's file at `path`, recorded with `stamp`, over unchanged;
+    /// `None` when it cannot (it is not that file any more), and the page is rendered after all.
+    fn keep(&self, path: &str, stamp: &FileStamp) -> Option<FileStamp>;
+}
