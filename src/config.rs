@@ -192,6 +192,13 @@ impl SiteConfig {
         &self.languages[0].code
     }
 
+    /// A translated text of this file in language `lang` (an index of `languages`): its own
+    /// translation, else the default language's, else any.
+    pub fn text(&self, text: &Localized, lang: usize) -> String {
+        text.get(&self.languages[lang].code, self.default_lang())
+            .to_owned()
+    }
+
     /// Where the pages of language `index` live: `""` for the default language (at the site's
     /// root), `"ar/"` for the others.
     pub fn lang_prefix(&self, index: usize) -> String {

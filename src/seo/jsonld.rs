@@ -4,25 +4,30 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{PageSeo, Subject, share_image};
+use super::{PageSeo, share_image};
 use crate::config::ReturnFees;
 use crate::images::ImageSet;
 use crate::markdown;
 use crate::model::{Product, Site};
 use crate::money::{Minor, decimal_string};
+use crate::plan::PageKind;
 use crate::source::Availability;
 use crate::urls::Urls;
 
 /// The JSON-LD blocks of a page.
 pub fn blocks(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Vec<Value> {
     let mut blocks = Vec::new();
-    match page.subject {
-        Subject::Home => {
+    match page.kind {
+        PageKind::Home => {
             blocks.push(organization(site, images, urls, page));
             blocks.push(website(site, urls, page.lang));
         }
-        Subject::Product(p) => blocks.push(product(site, images, urls, page, &site.products[p])),
-        _ => {}
+        PageKind::Product(p) => blocks.push(product(site, images, urls, page, &site.products[p])),
+        PageKind::Category { .. }
+        | PageKind::AllProducts { .. }
+        | PageKind::Producer(_)
+        | PageKind::Free(_)
+        | PageKind::NotFound => {}
     }
     if page.breadcrumbs.len() > 1 {
         blocks.push(breadcrumbs(urls, page.breadcrumbs));

@@ -1,6 +1,6 @@
 //! What search engines and marketplaces read: page metadata (canonical, hreflang, Open Graph,
 //! Twitter), schema.org JSON-LD, sitemaps, robots.txt and product feeds. Pure: from the resolved
-//! site to strings; [`crate::write`] puts them on disk.
+//! site to strings; the caller puts them on disk.
 
 pub mod feeds;
 pub mod jsonld;
@@ -10,26 +10,15 @@ mod xml;
 use crate::html::{escape, json_for_script};
 use crate::images::{ImageSet, Processed};
 use crate::model::{self, Site};
+use crate::plan::PageKind;
 use crate::urls::Urls;
 
 /// How long a description may be before it is cut (search engines show about this much).
 pub const DESCRIPTION_LIMIT: usize = 155;
 
-/// What a page is, for its metadata.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    Home,
-    Product(usize),
-    Category(usize),
-    Products,
-    Producer(usize),
-    Page(usize),
-    NotFound,
-}
-
 /// One page, as the renderer knows it.
 pub struct PageSeo<'a> {
-    pub subject: Subject,
+    pub kind: PageKind,
     pub lang: usize,
     /// The full `<title>`.
     pub title: &'a str,
@@ -129,7 +118,7 @@ pub fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Stri
         out.push_str(&html);
         out.push('\n');
     };
-    if page.subject == Subject::NotFound {
+    if page.kind == PageKind::NotFound {
         tag("<meta name=\"robots\" content=\"noindex\">".to_owned());
         return out;
     }
@@ -160,7 +149,7 @@ pub fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Stri
     let default = site.config.default_lang();
     let lang = &languages[page.lang].code;
     let coop = site.config.cooperative.name.get(lang, default);
-    let og_type = if matches!(page.subject, Subject::Product(_)) {
+    let og_type = if matches!(page.kind, PageKind::Product(_)) {
         "product"
     } else {
         "website"
@@ -193,7 +182,7 @@ pub fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Stri
             tag(meta("og:image:alt", &image.alt));
         }
     }
-    if let Subject::Product(p) = page.subject {
+    if let PageKind::Product(p) = page.kind {
         let product = &site.products[p];
         let decimals = site.config.currency.decimals();
         tag(meta(
@@ -243,11 +232,15 @@ fn page_image(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Op
             .unwrap_or_default();
         share_image(&images.images[image.image], site, urls, alt)
     };
-    let own = match page.subject {
-        Subject::Product(p) => site.products[p].images.first().and_then(from),
-        Subject::Category(c) => site.categories[c].image.as_ref().and_then(from),
-        Subject::Producer(p) => site.producers[p].photo.as_ref().and_then(from),
-        _ => None,
+    let own = match page.kind {
+        PageKind::Product(p) => site.products[p].images.first().and_then(from),
+        PageKind::Category { category, .. } => {
+            site.categories[category].image.as_ref().and_then(from)
+        }
+        PageKind::Producer(p) => site.producers[p].photo.as_ref().and_then(from),
+        PageKind::Home | PageKind::AllProducts { .. } | PageKind::Free(_) | PageKind::NotFound => {
+            None
+        }
     };
     own.or_else(|| page.site_image.and_then(from))
 }

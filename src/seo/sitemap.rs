@@ -3,6 +3,7 @@
 //! parts under a sitemap index past 50,000 URLs or 50 MB; and `robots.txt` pointing at it.
 
 use super::xml::Xml;
+use crate::plan;
 use crate::urls::Urls;
 
 /// The limits of one sitemap file (sitemaps.org).
@@ -49,12 +50,12 @@ fn split(
     }
     parts.push(current);
     if parts.len() == 1 {
-        return vec![("sitemap.xml".to_owned(), urlset(&parts[0]))];
+        return vec![(plan::SITEMAP.to_owned(), urlset(&parts[0]))];
     }
     let mut files: Vec<(String, Vec<u8>)> = parts
         .iter()
         .enumerate()
-        .map(|(i, part)| (format!("sitemap-{}.xml", i + 1), urlset(part)))
+        .map(|(i, part)| (plan::sitemap_part(i + 1), urlset(part)))
         .collect();
     let mut index = Xml::new();
     index.open(
@@ -70,7 +71,7 @@ fn split(
     index.raw("\n");
     index.close("sitemapindex");
     index.raw("\n");
-    files.insert(0, ("sitemap.xml".to_owned(), index.into_bytes()));
+    files.insert(0, (plan::SITEMAP.to_owned(), index.into_bytes()));
     files
 }
 

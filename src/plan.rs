@@ -1,0 +1,273 @@
+//! The one map of what a build writes: every page of every language with its path, the pages
+//! it is a translation of, and the other files (feeds, sitemaps, `robots.txt`). `render` walks
+//! it, `seo` names pages by it, `check` asks it which paths exist: they cannot disagree.
+
+use std::collections::HashSet;
+
+use crate::model::{self, Site, Text};
+
+/// Which page: its kind and what it shows. The one name for a page in render, seo and check;
+/// templates see [`PageKind::name`] as `page.kind`. Matched without `_` arms, so that a new kind
+/// is a compile error everywhere it needs handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageKind {
+    Home,
+    Product(usize),
+    /// Page `page` (from 0) of a category's listing.
+    Category {
+        category: usize,
+        page: usize,
+    },
+    /// Page `page` (from 0) of the listing of every product.
+    AllProducts {
+        page: usize,
+    },
+    Producer(usize),
+    /// A free page (`pages/`).
+    Free(usize),
+    NotFound,
+}
+
+impl PageKind {
+    /// The kind's name for templates (`page.kind`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PageKind::Home => "home",
+            PageKind::Product(_) => "product",
+            PageKind::Category { .. } => "category",
+            PageKind::AllProducts { .. } => "products",
+            PageKind::Producer(_) => "producer",
+            PageKind::Free(_) => "page",
+            PageKind::NotFound => "not_found",
+        }
+    }
+}
+
+/// The sitemap, or the sitemap index when the site needs more than one.
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+
+/// The `n`-th (from 1) part of a sitemap too large for one file.
+pub fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
+}
+
+/// The Google Merchant Center feed of a language.
+pub fn google_feed(code: &str) -> String {
+    format!("feeds/google-merchant-{code}.xml")
+}
+
+/// The Meta (Facebook, Instagram, WhatsApp) catalogue of a language.
+pub fn meta_feed(code: &str) -> String {
+    format!("feeds/meta-catalog-{code}.csv")
+}
+
+/// The file a page path is written to: `products/x/` → `products/x/index.html`.
+pub fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_owned()
+    }
+}
+
+/// `base` for the first page of a listing, `base/page/N/` for the others.
+pub fn paginated(base: &str, page: usize) -> String {
+    if page == 0 {
+        base.to_owned()
+    } else {
+        format!("{base}{}/{}/", model::PAGE_SEGMENT, page + 1)
+    }
+}
+
+/// How many pages a listing of `items` takes (at least one, even when empty).
+pub fn pages_for(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+/// The pages of a site, with the products each listing shows, worked out once.
+pub struct Plan<'a> {
+    site: &'a Site,
+    /// By language: the products published in it, in catalogue order.
+    published: Vec<Vec<usize>>,
+    /// By language, then category: the category's products published in that language.
+    in_category: Vec<Vec<Vec<usize>>>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(site: &'a Site) -> Plan<'a> {
+        let languages = 0..site.config.languages.len();
+        let published_in = |lang: usize, products: &mut dyn Iterator<Item = usize>| {
+            products
+                .filter(|&p| site.products[p].texts[lang].is_some())
+                .collect::<Vec<usize>>()
+        };
+        Plan {
+            site,
+            published: languages
+                .clone()
+                .map(|l| published_in(l, &mut (0..site.products.len())))
+                .collect(),
+            in_category: languages
+                .map(|l| {
+                    site.categories
+                        .iter()
+                        .map(|c| published_in(l, &mut c.products.iter().copied()))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// The products published in `lang`.
+    pub fn published(&self, lang: usize) -> &[usize] {
+        &self.published[lang]
+    }
+
+    /// The products of a category's listing in `lang`.
+    pub fn in_category(&self, lang: usize, category: usize) -> &[usize] {
+        &self.in_category[lang][category]
+    }
+
+    /// Every page of one language, in the order they are rendered (and listed in the sitemap).
+    pub fn pages(&self, lang: usize) -> Vec<PageKind> {
+        let site = self.site;
+        let per_page = site.config.items_per_page;
+        let mut pages = vec![PageKind::Home, PageKind::NotFound];
+        pages.extend(
+            (0..pages_for(self.published[lang].len(), per_page))
+                .map(|page| PageKind::AllProducts { page }),
+        );
+        for (c, category) in site.categories.iter().enumerate() {
+            if category.texts[lang].is_some() {
+                let count = self.in_category[lang][c].len();
+                pages.extend(
+                    (0..pages_for(count, per_page))
+                        .map(|page| PageKind::Category { category: c, page }),
+                );
+            }
+        }
+        let published = |texts: &[Option<Text>]| texts[lang].is_some();
+        pages.extend(self.published[lang].iter().map(|&p| PageKind::Product(p)));
+        pages.extend(
+            (0..site.producers.len())
+                .filter(|&p| published(&site.producers[p].texts))
+                .map(PageKind::Producer),
+        );
+        pages.extend(
+            (0..site.pages.len())
+                .filter(|&p| published(&site.pages[p].texts))
+                .map(PageKind::Free),
+        );
+        pages
+    }
+
+    /// Where `page` is in `lang` (a site path: `ar/products/x/`, `404.html`), if it exists there.
+    pub fn path(&self, lang: usize, page: PageKind) -> Option<String> {
+        let site = self.site;
+        let text_path = |texts: &[Option<Text>]| texts[lang].as_ref().map(|t| t.path.clone());
+        match page {
+            PageKind::Home => text_path(&site.home),
+            PageKind::NotFound => Some(format!("{}404.html", site.config.lang_prefix(lang))),
+            PageKind::Product(p) => text_path(&site.products[p].texts),
+            PageKind::Producer(p) => text_path(&site.producers[p].texts),
+            PageKind::Free(p) => text_path(&site.pages[p].texts),
+            PageKind::Category { category, page } => {
+                let count = self.in_category[lang][category].len();
+                (page < pages_for(count, site.config.items_per_page))
+                    .then(|| text_path(&site.categories[category].texts))
+                    .flatten()
+                    .map(|base| paginated(&base, page))
+            }
+            PageKind::AllProducts { page } => {
+                let count = self.published[lang].len();
+                (page < pages_for(count, site.config.items_per_page))
+                    .then(|| paginated(&self.all_products(lang), page))
+            }
+        }
+    }
+
+    /// The listing of every product in `lang`: `products/`, `ar/products/`.
+    pub fn all_products(&self, lang: usize) -> String {
+        format!(
+            "{}{}/",
+            self.site.config.lang_prefix(lang),
+            model::PRODUCTS_SEGMENT
+        )
+    }
+
+    /// The same page in each language, where it exists: only real translations, since hreflang
+    /// must be symmetric. A listing one page shorter in a language (an untranslated product)
+    /// has no such page there; the not-found page has no alternates.
+    pub fn alternates(&self, page: PageKind) -> Vec<Option<String>> {
+        let languages = 0..self.site.config.languages.len();
+        match page {
+            PageKind::NotFound => languages.map(|_| None).collect(),
+            PageKind::Home
+            | PageKind::Product(_)
+            | PageKind::Category { .. }
+            | PageKind::AllProducts { .. }
+            | PageKind::Producer(_)
+            | PageKind::Free(_) => languages.map(|l| self.path(l, page)).collect(),
+        }
+    }
+
+    /// Where the language switcher goes in the languages where `page` does not exist: a
+    /// listing's first page. `None` for the others (the switcher then goes to that language's
+    /// home).
+    pub fn fallbacks(&self, page: PageKind) -> Vec<Option<String>> {
+        let languages = 0..self.site.config.languages.len();
+        match page {
+            PageKind::Category { category, .. } => {
+                let texts = &self.site.categories[category].texts;
+                languages
+                    .map(|l| texts[l].as_ref().map(|t| t.path.clone()))
+                    .collect()
+            }
+            PageKind::AllProducts { .. } => languages.map(|l| Some(self.all_products(l))).collect(),
+            PageKind::Home
+            | PageKind::Product(_)
+            | PageKind::Producer(_)
+            | PageKind::Free(_)
+            | PageKind::NotFound => Vec::new(),
+        }
+    }
+
+    /// Every path the build writes that a link may point at: each page of each language
+    /// (folders as `products/x/`), the feeds, the sitemap and `robots.txt`. The theme's and the
+    /// site's static files are the caller's to add.
+    pub fn paths(&self) -> HashSet<String> {
+        let mut paths = HashSet::new();
+        for (lang, language) in self.site.config.languages.iter().enumerate() {
+            for page in self.pages(lang) {
+                paths.extend(self.path(lang, page));
+            }
+            paths.insert(google_feed(language.code.as_str()));
+            paths.insert(meta_feed(language.code.as_str()));
+        }
+        paths.insert(SITEMAP.to_owned());
+        paths.insert(ROBOTS.to_owned());
+        paths
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listings_are_paginated_under_page_n() {
+        assert_eq!(paginated("products/", 0), "products/");
+        assert_eq!(paginated("ar/categories/x/", 2), "ar/categories/x/page/3/");
+        assert_eq!(pages_for(0, 24), 1);
+        assert_eq!(pages_for(48, 24), 2);
+        assert_eq!(pages_for(49, 24), 3);
+        assert_eq!(file_of("ar/"), "ar/index.html");
+        assert_eq!(file_of(""), "index.html");
+        assert_eq!(file_of("404.html"), "404.html");
+    }
+}

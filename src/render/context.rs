@@ -1,0 +1,360 @@
+//! What the pages of one language share, built once per language (the site as templates see
+//! it, the price formatter, the UI strings), and the builders every page kind uses: cards,
+//! photos, the language switcher, listings.
+
+use std::collections::BTreeMap;
+
+use tera::Value;
+
+use super::picture::image_view;
+use super::views::{
+    CardView, ContactView, ImageView, LangView, LinkView, LogoView, NamedLink, PageLink,
+    PaginationView, ProducerCard, SiteView, SocialImageView, SwitcherEntry,
+};
+use crate::diagnostics::Diagnostic;
+use crate::format::PriceFormatter;
+use crate::images::ImageSet;
+use crate::incremental;
+use crate::lang::Localized;
+use crate::markdown;
+use crate::model::{self, ImageRef, Product, Site, Text};
+use crate::order;
+use crate::plan::{self, PageKind, Plan};
+use crate::source::{Availability, Menu};
+use crate::theme::Theme;
+use crate::urls::Urls;
+
+use super::page::PageContext;
+
+/// Everything shared by the pages of one language, built once.
+pub(super) struct LangContext<'a> {
+    pub(super) site: &'a Site,
+    pub(super) plan: &'a Plan<'a>,
+    pub(super) images: &'a ImageSet,
+    pub(super) urls: &'a Urls,
+    pub(super) index: usize,
+    strings: &'a BTreeMap<String, String>,
+    pub(super) prices: PriceFormatter,
+    /// `lang`, `t` and `site`, converted to template values once.
+    pub(super) globals: [(&'static str, Value); 3],
+    /// The cooperative's name in this language.
+    pub(super) coop: String,
+    /// The picture for pages without their own: the first featured product's main photo.
+    pub(super) site_image: Option<&'a ImageRef>,
+    /// The templates and `globals`, hashed: where every page's fingerprint starts.
+    pub(super) base: incremental::Hasher,
+}
+
+impl<'a> LangContext<'a> {
+    pub(super) fn new(
+        plan: &'a Plan<'a>,
+        theme: &'a Theme,
+        images: &'a ImageSet,
+        urls: &'a Urls,
+        index: usize,
+        base: &incremental::Hasher,
+    ) -> Result<Self, Diagnostic> {
+        let site = plan.site();
+        let language = &site.config.languages[index];
+        let strings = &theme.strings[index];
+        let prices = price_formatter(site, strings, index)?;
+        let coop = site.config.text(&site.config.cooperative.name, index);
+        let site_view = site_view(plan, urls, index, &coop);
+        let lang_view = LangView {
+            code: language.code.as_str(),
+            name: &language.name,
+            dir: language.dir,
+        };
+        let mut base = base.clone();
+        base.value("lang", &lang_view);
+        base.value("t", strings);
+        base.value("site", &site_view);
+        Ok(LangContext {
+            site,
+            plan,
+            images,
+            urls,
+            index,
+            strings,
+            prices,
+            globals: [
+                ("lang", Value::from_serializable(&lang_view)),
+                ("t", Value::from_serializable(strings)),
+                ("site", Value::from_serializable(&site_view)),
+            ],
+            coop,
+            site_image: model::featured(site, index)
+                .into_iter()
+                .find_map(|p| site.products[p].images.first()),
+            base,
+        })
+    }
+
+    /// A UI string of the theme in this language (complete: missing keys were filled in).
+    pub(super) fn string(&self, key: &str) -> String {
+        self.strings.get(key).cloned().unwrap_or_default()
+    }
+
+    /// A translated text of `souk.yaml` in this language.
+    pub(super) fn localized(&self, text: &Localized) -> String {
+        self.site.config.text(text, self.index)
+    }
+
+    pub(super) fn markdown(&self, text: &str) -> String {
+        markdown::render_with(text, self.site.config.raw_html)
+    }
+
+    pub(super) fn tagline(&self) -> Option<String> {
+        let config = &self.site.config;
+        config
+            .cooperative
+            .tagline
+            .as_ref()
+            .map(|t| self.localized(t))
+    }
+
+    /// The absolute URL of a photo's largest rendition, for the sitemap.
+    pub(super) fn full_image_url(&self, image: &ImageRef) -> Option<String> {
+        crate::seo::full_image_url(&self.images.images[image.image], self.site, self.urls)
+    }
+
+    /// The text of something the plan says is published in this language.
+    pub(super) fn text<'t>(&self, text: &'t Option<Text>) -> &'t Text {
+        match text {
+            Some(text) => text,
+            // The plan lists a page only in the languages it is published in.
+            None => unreachable!("a page is rendered only in the languages it is published in"),
+        }
+    }
+
+    /// The breadcrumb to this language's home page.
+    pub(super) fn home_crumb(&self) -> (String, String) {
+        (
+            self.string("home"),
+            self.site.config.lang_prefix(self.index),
+        )
+    }
+
+    /// One page of a listing of `products` (a category's, or every product): its cards and
+    /// its pagination, under `base`.
+    pub(super) fn listing(
+        &self,
+        ctx: &mut PageContext,
+        base: &str,
+        products: &[usize],
+        page: usize,
+    ) {
+        let per_page = self.site.config.items_per_page;
+        let total = plan::pages_for(products.len(), per_page);
+        let cards: Vec<CardView> = products
+            .iter()
+            .skip(page * per_page)
+            .take(per_page)
+            .map(|&p| self.card(p))
+            .collect();
+        ctx.insert("products", &cards);
+        let link = |n: usize| self.urls.href(&plan::paginated(base, n));
+        ctx.insert(
+            "pagination",
+            &PaginationView {
+                current: page + 1,
+                total,
+                prev_url: (page > 0).then(|| link(page - 1)),
+                next_url: (page + 1 < total).then(|| link(page + 1)),
+                pages: (0..total)
+                    .map(|n| PageLink {
+                        number: n + 1,
+                        url: link(n),
+                        current: n == page,
+                    })
+                    .collect(),
+            },
+        );
+    }
+
+    /// The language switcher: each language's version of this page, else the nearest page
+    /// that exists there (a listing's first page), else that language's home.
+    pub(super) fn switcher(
+        &self,
+        alternates: &[Option<String>],
+        page: PageKind,
+    ) -> Vec<SwitcherEntry<'a>> {
+        let fallbacks = self.plan.fallbacks(page);
+        self.site
+            .config
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(l, language)| {
+                let exact = alternates.get(l).cloned().flatten();
+                let near = exact.or_else(|| fallbacks.get(l).cloned().flatten());
+                SwitcherEntry {
+                    code: language.code.as_str(),
+                    name: &language.name,
+                    dir: language.dir,
+                    translated: near.is_some(),
+                    url: self
+                        .urls
+                        .href(&near.unwrap_or_else(|| self.site.config.lang_prefix(l))),
+                    current: l == self.index,
+                }
+            })
+            .collect()
+    }
+
+    pub(super) fn image(&self, image: &ImageRef) -> ImageView {
+        image_view(
+            &self.images.images[image.image],
+            &self.site.config.images.formats,
+            self.urls,
+            self.alt(image),
+        )
+    }
+
+    /// The photo's description in this language (the default language's when missing).
+    pub(super) fn alt(&self, image: &ImageRef) -> String {
+        image
+            .alt
+            .as_ref()
+            .map(|a| self.localized(a))
+            .unwrap_or_default()
+    }
+
+    /// The picture shown when a product page is shared, if its main photo has one.
+    pub(super) fn social_image(&self, product: &Product) -> Option<SocialImageView> {
+        let main = product.images.first()?;
+        let social = self.images.images[main.image].social.as_ref()?;
+        Some(SocialImageView {
+            url: self
+                .urls
+                .absolute(&format!("{}/{}", model::IMAGES_SEGMENT, social.file)),
+            width: social.width,
+            height: social.height,
+            alt: self.alt(main),
+        })
+    }
+
+    pub(super) fn card(&self, index: usize) -> CardView {
+        let product = &self.site.products[index];
+        let text = self.text(&product.texts[self.index]);
+        CardView {
+            name: text.title.clone(),
+            url: self.urls.href(&text.path),
+            summary: text.summary.clone(),
+            price: self.prices.price(product.price),
+            from: product.price_from,
+            compare_at: product.compare_at.map(|c| self.prices.price(c)),
+            on_sale: product.compare_at.is_some(),
+            in_stock: product.availability == Availability::InStock,
+            availability: product.availability,
+            image: product.images.first().map(|img| self.image(img)),
+        }
+    }
+
+    pub(super) fn producer_card(&self, index: usize) -> Option<ProducerCard> {
+        let producer = &self.site.producers[index];
+        let text = producer.texts[self.index].as_ref()?;
+        Some(ProducerCard {
+            name: text.title.clone(),
+            role: text.summary.clone(),
+            url: self.urls.href(&text.path),
+            photo: producer.photo.as_ref().map(|img| self.image(img)),
+        })
+    }
+}
+
+/// Prices as this language writes them: its locale's digits and separators, and where the
+/// theme's strings put the currency.
+fn price_formatter(
+    site: &Site,
+    strings: &BTreeMap<String, String>,
+    index: usize,
+) -> Result<PriceFormatter, Diagnostic> {
+    let config = &site.config;
+    let language = &config.languages[index];
+    let code = config.currency.code();
+    let pattern = strings
+        .get("price_pattern")
+        .map(String::as_str)
+        .unwrap_or("{amount} {currency}");
+    let symbol = strings
+        .get(&format!("currency_{code}"))
+        .map(String::as_str)
+        .unwrap_or(code);
+    PriceFormatter::new(language.locale.as_str(), config.currency, pattern, symbol).ok_or_else(
+        || {
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "no number conventions are known for the locale `{}`",
+                    language.locale
+                ),
+            )
+            .hint("set `locale` of this language to one such as `fr`, `ar-MA` or `en`")
+        },
+    )
+}
+
+/// The site as the templates of one language see it (`site`).
+fn site_view(plan: &Plan<'_>, urls: &Urls, index: usize, coop: &str) -> SiteView {
+    let site = plan.site();
+    let config = &site.config;
+    let text = |t: &Localized| config.text(t, index);
+    let contact = &config.contact;
+    let menu = |which: Menu| -> Vec<LinkView> {
+        site.pages
+            .iter()
+            .filter(|p| p.menu == which)
+            .filter_map(|p| p.texts[index].as_ref())
+            .map(|t| LinkView {
+                title: t.title.clone(),
+                url: urls.href(&t.path),
+            })
+            .collect()
+    };
+    SiteView {
+        name: coop.to_owned(),
+        tagline: config.cooperative.tagline.as_ref().map(text),
+        legal_name: config.cooperative.legal_name.clone(),
+        registration: config.cooperative.registration.clone(),
+        founded: config.cooperative.founded,
+        members: config.cooperative.members,
+        logo: config.cooperative.logo.as_ref().map(|logo| LogoView {
+            url: urls.href(&logo.file),
+            // Shown 48 px high: the width keeps the logo's shape.
+            width: ((48.0 * logo.width / logo.height).round() as u32).max(1),
+            height: 48,
+        }),
+        icon_url: match &config.cooperative.logo {
+            Some(logo) => urls.href(&logo.file),
+            None => urls.href("favicon.svg"),
+        },
+        home_url: urls.href(&config.lang_prefix(index)),
+        css_url: urls.href("css/main.css"),
+        icons_url: urls.href("icons.svg"),
+        contact: ContactView {
+            whatsapp: contact.whatsapp.as_deref().map(order::whatsapp_display),
+            whatsapp_url: contact.whatsapp.as_deref().map(order::whatsapp_chat),
+            email: contact.email.clone(),
+            phone: contact.phone.clone(),
+            phone_url: contact.phone.as_deref().map(order::tel),
+            address: contact.address.as_ref().map(text),
+            city: contact.city.as_ref().map(text),
+            country: contact.country.clone(),
+        },
+        social: config.social.clone(),
+        menu_header: menu(Menu::Header),
+        menu_footer: menu(Menu::Footer),
+        categories: site
+            .categories
+            .iter()
+            .filter_map(|c| c.texts[index].as_ref())
+            .map(|t| NamedLink {
+                name: t.title.clone(),
+                url: urls.href(&t.path),
+            })
+            .collect(),
+        all_products_url: urls.href(&plan.all_products(index)),
+        credits_url: None,
+    }
+}

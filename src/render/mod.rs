@@ -1,0 +1,221 @@
+//! Pages: Tera templates filled from view structs, one method per page kind, streamed to a
+//! sink as they are made. `plan` says which pages exist; `context` builds what a language's
+//! pages share; `pages` has one method per kind; `page` is the finish every page goes through
+//! (head, fingerprint, keep or render); `picture` writes photos; `views` is what templates see.
+
+mod context;
+mod page;
+mod pages;
+mod picture;
+mod views;
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::fs::FileStamp;
+use crate::images::ImageSet;
+use crate::incremental::{self, Fingerprint, PageRecord};
+use crate::model::Site;
+use crate::output::{OutputFile, Sink};
+use crate::plan::{self, Plan};
+use crate::seo::{self, sitemap};
+use crate::theme::Theme;
+use crate::urls::Urls;
+use context::LangContext;
+use page::{PageContext, PageDone, Renderer};
+use tera::Tera;
+
+/// The rendered pages.
+#[derive(Debug)]
+pub struct Rendered {
+    /// HTML pages per language index.
+    pub pages_per_lang: Vec<usize>,
+    /// Pages carried over from the previous build instead of being rendered again.
+    pub reused: usize,
+    /// Every page's output path, fingerprint and file stamp: the record for the next build.
+    pub record: Vec<(String, Fingerprint, FileStamp)>,
+}
+
+/// Renders every page of every language the plan lists, then the sitemaps and feeds. A page
+/// whose fingerprint is the one `previous` recorded for it is kept from the previous build.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    images: &ImageSet,
+    urls: &Urls,
+    previous: &PageRecord,
+    sink: &dyn Sink,
+) -> Result<Rendered, Diagnostics> {
+    let tera = compile(theme)?;
+    let plan = Plan::new(site);
+    let mut problems = Diagnostics::new();
+    let mut langs = Vec::new();
+    // Templates are not in any page's context: they go into every page's fingerprint.
+    let mut base = incremental::Hasher::new();
+    base.bytes("souk", incremental::program_salt());
+    for (name, template) in &theme.templates {
+        base.bytes(name, template.source.as_bytes());
+    }
+    for index in 0..site.config.languages.len() {
+        match LangContext::new(&plan, theme, images, urls, index, &base) {
+            Ok(ctx) => langs.push(ctx),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+
+    let jobs: Vec<(usize, plan::PageKind)> = (0..langs.len())
+        .flat_map(|lang| plan.pages(lang).into_iter().map(move |kind| (lang, kind)))
+        .collect();
+    let with = Renderer {
+        tera: &tera,
+        theme,
+        previous,
+        sink,
+    };
+    // Each page goes to the sink as soon as it is rendered: memory stays flat however large
+    // the catalogue. The product feeds need no page: they are made meanwhile, keeping both
+    // cores busy to the end.
+    let (results, feeds): (Vec<Result<PageDone, Diagnostic>>, _) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|&(lang, kind)| {
+                    let lang = &langs[lang];
+                    let mut ctx = PageContext::new(lang);
+                    let out = lang.page(&mut ctx, kind);
+                    lang.finish(&with, kind, ctx, out)
+                })
+                .collect()
+        },
+        || feed_files(site, images, urls),
+    );
+
+    let mut entries = Vec::with_capacity(results.len());
+    let mut pages_per_lang = vec![0; langs.len()];
+    let mut record = Vec::with_capacity(results.len());
+    let mut reused = 0;
+    let mut seen_places = HashSet::new();
+    for ((lang, _), result) in jobs.iter().zip(results) {
+        match result {
+            Ok(done) => {
+                pages_per_lang[*lang] += 1;
+                entries.extend(done.entry);
+                record.extend(done.record);
+                reused += usize::from(done.reused);
+            }
+            // A broken template breaks every page that uses it: say it once per place.
+            Err(problem) => {
+                if seen_places.insert((problem.file.clone(), problem.position)) {
+                    problems.push(problem);
+                }
+            }
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    for file in sitemap_files(site, theme, urls, &entries)
+        .into_iter()
+        .chain(feeds)
+    {
+        sink.put(file)?;
+    }
+    Ok(Rendered {
+        pages_per_lang,
+        reused,
+        record,
+    })
+}
+
+/// The sitemaps and `robots.txt` (unless the site has its own).
+fn sitemap_files(
+    site: &Site,
+    theme: &Theme,
+    urls: &Urls,
+    entries: &[sitemap::Entry],
+) -> Vec<OutputFile> {
+    let codes: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let mut files: Vec<OutputFile> = sitemap::sitemaps(entries, &codes, urls)
+        .into_iter()
+        .map(|(path, contents)| OutputFile { path, contents })
+        .collect();
+    if !theme.static_files.contains_key(plan::ROBOTS) {
+        files.push(OutputFile {
+            path: plan::ROBOTS.to_owned(),
+            contents: sitemap::robots(urls).into_bytes(),
+        });
+    }
+    files
+}
+
+/// The Google Merchant and Meta product feeds of every language, languages in parallel.
+fn feed_files(site: &Site, images: &ImageSet, urls: &Urls) -> Vec<OutputFile> {
+    let feeds: Vec<(Vec<u8>, Vec<u8>)> = (0..site.config.languages.len())
+        .into_par_iter()
+        .map(|lang| seo::feeds::feeds(site, images, urls, lang))
+        .collect();
+    let mut files = Vec::with_capacity(feeds.len() * 2);
+    for (language, (google, meta)) in site.config.languages.iter().zip(feeds) {
+        let code = &language.code;
+        files.push(OutputFile {
+            path: plan::google_feed(code.as_str()),
+            contents: google,
+        });
+        files.push(OutputFile {
+            path: plan::meta_feed(code.as_str()),
+            contents: meta,
+        });
+    }
+    files
+}
+
+/// Compiles every template, reporting each broken one with its file, line and column.
+fn compile(theme: &Theme) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_function("picture", picture::picture);
+    let sources = theme
+        .templates
+        .iter()
+        .map(|(name, t)| (name.as_str(), t.source.as_str()));
+    match tera.add_raw_templates(sources) {
+        Ok(()) => Ok(tera),
+        Err(error) => Err(template_error(theme, &error, None).into()),
+    }
+}
+
+/// A Tera error as a diagnostic on the template file.
+pub(super) fn template_error(theme: &Theme, error: &tera::Error, page: Option<&str>) -> Diagnostic {
+    let (file, position, message) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let file = theme
+                .templates
+                .get(report.filename())
+                .map(|t| t.file.clone())
+                .unwrap_or_else(|| report.filename().into());
+            let position = (span.start_line > 0).then(|| Position {
+                line: span.start_line as u64,
+                column: span.start_col as u64 + 1,
+            });
+            (file, position, report.message().to_owned())
+        }
+        other => ("templates".into(), None, other.to_string()),
+    };
+    let message = match page {
+        Some(page) => format!("{message} (while rendering {page})"),
+        None => message,
+    };
+    Diagnostic::error(file, message)
+        .at(position)
+        .hint("fix the template; docs/themes.md lists the variables each template receives")
+}

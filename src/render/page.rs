@@ -1,0 +1,179 @@
+//! The finish every page goes through, whatever its kind: the `<head>` metadata, the
+//! fingerprint, and then either the previous build's file carried over or the template
+//! rendered and handed to the sink.
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use super::context::LangContext;
+use super::template_error;
+use super::views::PageView;
+use crate::diagnostics::Diagnostic;
+use crate::fs::FileStamp;
+use crate::incremental::{self, Fingerprint, PageRecord};
+use crate::output::{OutputFile, Sink};
+use crate::plan::{self, PageKind};
+use crate::seo::{self, PageSeo, sitemap};
+use crate::theme::Theme;
+
+/// A page's template context, hashed as it is filled (see [`crate::incremental`]).
+pub(super) struct PageContext {
+    ctx: Context,
+    hash: incremental::Hasher,
+}
+
+impl PageContext {
+    pub(super) fn new(lang: &LangContext<'_>) -> Self {
+        let mut ctx = PageContext {
+            ctx: Context::new(),
+            hash: lang.base.clone(),
+        };
+        for (name, value) in &lang.globals {
+            ctx.ctx.insert_value(*name, value.clone());
+        }
+        ctx
+    }
+
+    pub(super) fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.hash.value(key, value);
+        self.ctx.insert(key, value);
+    }
+}
+
+/// What a page kind's method says of its page besides the template context. Where the page is
+/// and which pages translate it come from the plan.
+pub(super) struct PageOut {
+    pub(super) template: &'static str,
+    pub(super) title: String,
+    /// Before cutting to length.
+    pub(super) description: Option<String>,
+    /// (name, site path), home first, this page last.
+    pub(super) breadcrumbs: Vec<(String, String)>,
+    pub(super) lastmod: Option<String>,
+    /// Absolute URLs of the page's photos, for the sitemap.
+    pub(super) images: Vec<String>,
+}
+
+impl PageOut {
+    /// A page of `template` titled `title`, with nothing else said yet.
+    pub(super) fn new(template: &'static str, title: String) -> Self {
+        PageOut {
+            template,
+            title,
+            description: None,
+            breadcrumbs: Vec::new(),
+            lastmod: None,
+            images: Vec::new(),
+        }
+    }
+}
+
+/// Where finished pages go: the compiled templates (and the theme, for messages), the record
+/// of the previous build to compare with, and the sink.
+#[derive(Clone, Copy)]
+pub(super) struct Renderer<'a> {
+    pub(super) tera: &'a Tera,
+    pub(super) theme: &'a Theme,
+    pub(super) previous: &'a PageRecord,
+    pub(super) sink: &'a dyn Sink,
+}
+
+/// One page done.
+pub(super) struct PageDone {
+    pub(super) entry: Option<sitemap::Entry>,
+    pub(super) record: Option<(String, Fingerprint, FileStamp)>,
+    pub(super) reused: bool,
+}
+
+impl LangContext<'_> {
+    /// Adds what every page has (`seo`, `page`, `languages`), then carries the previous
+    /// build's file over if the fingerprint is the recorded one, or renders the template.
+    pub(super) fn finish(
+        &self,
+        with: &Renderer<'_>,
+        kind: PageKind,
+        mut ctx: PageContext,
+        out: PageOut,
+    ) -> Result<PageDone, Diagnostic> {
+        let Renderer {
+            tera,
+            theme,
+            previous,
+            sink,
+        } = *with;
+        let PageOut {
+            template,
+            title,
+            description,
+            breadcrumbs,
+            lastmod,
+            images,
+        } = out;
+        let path = match self.plan.path(self.index, kind) {
+            Some(path) => path,
+            None => unreachable!("the plan lists a page only where it exists"),
+        };
+        let alternates = self.plan.alternates(kind);
+        let description = description
+            .map(|d| seo::describe(&d))
+            .filter(|d| !d.is_empty());
+        let head = seo::head(
+            self.site,
+            self.images,
+            self.urls,
+            &PageSeo {
+                kind,
+                lang: self.index,
+                title: &title,
+                description: description.as_deref(),
+                path: &path,
+                alternates: &alternates,
+                breadcrumbs: &breadcrumbs,
+                site_image: self.site_image,
+            },
+        );
+        ctx.hash.bytes("seo", head.as_bytes());
+        ctx.ctx.insert_value("seo", Value::safe_string(&head));
+        ctx.insert(
+            "page",
+            &PageView {
+                kind: kind.name(),
+                title,
+                description,
+                url: self.urls.absolute(&path),
+                path: self.urls.href(&path),
+            },
+        );
+        ctx.insert("languages", &self.switcher(&alternates, kind));
+        let file = plan::file_of(&path);
+        ctx.hash.bytes("template", template.as_bytes());
+        ctx.hash.bytes("file", file.as_bytes());
+        let fingerprint = ctx.hash.finish();
+        let kept = fingerprint
+            .and_then(|f| previous.unchanged(&file, &f))
+            .and_then(|stamp| sink.keep(&file, stamp));
+        let stamp = match kept {
+            Some(stamp) => stamp,
+            None => {
+                let html = tera
+                    .render(template, &ctx.ctx)
+                    .map_err(|e| template_error(theme, &e, Some(&format!("/{path}"))))?;
+                sink.put(OutputFile {
+                    path: file.clone(),
+                    contents: html.into_bytes(),
+                })?
+            }
+        };
+        let entry = (kind != PageKind::NotFound).then_some(sitemap::Entry {
+            path,
+            alternates,
+            lastmod,
+            images,
+        });
+        Ok(PageDone {
+            entry,
+            record: fingerprint.map(|f| (file, f, stamp)),
+            reused: kept.is_some(),
+        })
+    }
+}

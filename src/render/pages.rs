@@ -1,0 +1,291 @@
+//! One method per page kind: what its template receives and what it says of itself (title,
+//! description, breadcrumbs, photos). Adding a kind is a variant of [`PageKind`] and a method
+//! here; the compiler lists the other places that must handle it.
+
+use super::context::LangContext;
+use super::page::{PageContext, PageOut};
+use super::views::{
+    CardView, CategorySummary, CategoryView, CertificationView, ContentView, HomeView, NamedLink,
+    ProducerCard, ProducerView, ProductView, VariantView,
+};
+use crate::markdown;
+use crate::model::{self, Product, Text};
+use crate::order;
+use crate::plan::PageKind;
+use crate::seo;
+use crate::source::Availability;
+
+impl LangContext<'_> {
+    /// Fills `ctx` for `kind` and says what the page is.
+    pub(super) fn page(&self, ctx: &mut PageContext, kind: PageKind) -> PageOut {
+        match kind {
+            PageKind::Home => self.home(ctx),
+            PageKind::Product(product) => self.product(ctx, product),
+            PageKind::Category { category, page } => self.category(ctx, category, page),
+            PageKind::AllProducts { page } => self.all_products(ctx, page),
+            PageKind::Producer(producer) => self.producer(ctx, producer),
+            PageKind::Free(page) => self.free_page(ctx, page),
+            PageKind::NotFound => self.not_found(),
+        }
+    }
+
+    fn home(&self, ctx: &mut PageContext) -> PageOut {
+        let site = self.site;
+        let i = self.index;
+        let text = self.text(&site.home[i]);
+        ctx.insert(
+            "home",
+            &HomeView {
+                title: text.title.clone(),
+                summary: text.summary.clone(),
+                story_html: self.markdown(&text.body),
+            },
+        );
+        let featured: Vec<CardView> = model::featured(site, i)
+            .into_iter()
+            .map(|p| self.card(p))
+            .collect();
+        ctx.insert("featured", &featured);
+        let categories: Vec<CategorySummary> = site
+            .categories
+            .iter()
+            .enumerate()
+            .filter_map(|(c, category)| {
+                let t = category.texts[i].as_ref()?;
+                Some(CategorySummary {
+                    name: t.title.clone(),
+                    url: self.urls.href(&t.path),
+                    summary: t.summary.clone(),
+                    count: self.plan.in_category(i, c).len(),
+                    image: category.image.as_ref().map(|img| self.image(img)),
+                })
+            })
+            .collect();
+        ctx.insert("categories", &categories);
+        let producers: Vec<ProducerCard> = (0..site.producers.len())
+            .filter_map(|p| self.producer_card(p))
+            .collect();
+        ctx.insert("producers", &producers);
+        PageOut {
+            description: text.summary.clone().or_else(|| self.tagline()),
+            ..PageOut::new("home.html", format!("{} | {}", self.coop, text.title))
+        }
+    }
+
+    fn not_found(&self) -> PageOut {
+        PageOut::new(
+            "404.html",
+            format!("{} | {}", self.string("not_found_title"), self.coop),
+        )
+    }
+
+    fn product(&self, ctx: &mut PageContext, n: usize) -> PageOut {
+        let site = self.site;
+        let product = &site.products[n];
+        let text = self.text(&product.texts[self.index]);
+        ctx.insert("product", &self.product_view(product, text));
+        let category = self.text(&site.categories[product.category].texts[self.index]);
+        PageOut {
+            description: Some(summary_or_body(text)),
+            breadcrumbs: vec![
+                self.home_crumb(),
+                (category.title.clone(), category.path.clone()),
+                (text.title.clone(), text.path.clone()),
+            ],
+            lastmod: product.date.clone(),
+            images: product
+                .images
+                .iter()
+                .filter_map(|img| self.full_image_url(img))
+                .collect(),
+            ..PageOut::new("product.html", format!("{} | {}", text.title, self.coop))
+        }
+    }
+
+    fn category(&self, ctx: &mut PageContext, category: usize, page: usize) -> PageOut {
+        let cat = &self.site.categories[category];
+        let text = self.text(&cat.texts[self.index]);
+        let products = self.plan.in_category(self.index, category);
+        self.listing(ctx, &text.path, products, page);
+        ctx.insert(
+            "category",
+            &CategoryView {
+                name: text.title.clone(),
+                description_html: self.markdown(&text.body),
+                url: self.urls.href(&text.path),
+            },
+        );
+        PageOut {
+            description: Some(summary_or_body(text)),
+            breadcrumbs: vec![self.home_crumb(), (text.title.clone(), text.path.clone())],
+            images: cat
+                .image
+                .iter()
+                .filter_map(|img| self.full_image_url(img))
+                .collect(),
+            ..PageOut::new("category.html", self.listing_title(&text.title, page))
+        }
+    }
+
+    fn all_products(&self, ctx: &mut PageContext, page: usize) -> PageOut {
+        let base = self.plan.all_products(self.index);
+        self.listing(ctx, &base, self.plan.published(self.index), page);
+        let name = self.string("all_products");
+        ctx.insert(
+            "category",
+            &CategoryView {
+                name: name.clone(),
+                description_html: String::new(),
+                url: self.urls.href(&base),
+            },
+        );
+        PageOut {
+            description: self.tagline(),
+            breadcrumbs: vec![self.home_crumb(), (name.clone(), base)],
+            ..PageOut::new("category.html", self.listing_title(&name, page))
+        }
+    }
+
+    fn producer(&self, ctx: &mut PageContext, n: usize) -> PageOut {
+        let producer = &self.site.producers[n];
+        let text = self.text(&producer.texts[self.index]);
+        ctx.insert(
+            "producer",
+            &ProducerView {
+                name: text.title.clone(),
+                role: text.summary.clone(),
+                village: producer.village.as_ref().map(|v| self.localized(v)),
+                member_since: producer.member_since,
+                story_html: self.markdown(&text.body),
+                photo: producer.photo.as_ref().map(|img| self.image(img)),
+            },
+        );
+        let cards: Vec<CardView> = producer
+            .products
+            .iter()
+            .copied()
+            .filter(|&p| self.site.products[p].texts[self.index].is_some())
+            .map(|p| self.card(p))
+            .collect();
+        ctx.insert("products", &cards);
+        PageOut {
+            description: Some(seo::describe(&markdown::plain_text(&text.body)))
+                .filter(|d| !d.is_empty()),
+            breadcrumbs: vec![self.home_crumb(), (text.title.clone(), text.path.clone())],
+            images: producer
+                .photo
+                .iter()
+                .filter_map(|img| self.full_image_url(img))
+                .collect(),
+            ..PageOut::new("producer.html", format!("{} | {}", text.title, self.coop))
+        }
+    }
+
+    fn free_page(&self, ctx: &mut PageContext, n: usize) -> PageOut {
+        let text = self.text(&self.site.pages[n].texts[self.index]);
+        ctx.insert(
+            "content",
+            &ContentView {
+                title: text.title.clone(),
+                body_html: self.markdown(&text.body),
+            },
+        );
+        PageOut {
+            description: Some(summary_or_body(text)),
+            breadcrumbs: vec![self.home_crumb(), (text.title.clone(), text.path.clone())],
+            ..PageOut::new("page.html", format!("{} | {}", text.title, self.coop))
+        }
+    }
+
+    /// `Huiles | Coop`, `Huiles (page 2) | Coop`.
+    fn listing_title(&self, name: &str, page: usize) -> String {
+        if page == 0 {
+            format!("{name} | {}", self.coop)
+        } else {
+            format!(
+                "{name} ({} {}) | {}",
+                self.string("page"),
+                page + 1,
+                self.coop
+            )
+        }
+    }
+
+    fn product_view(&self, product: &Product, text: &Text) -> ProductView {
+        let site = self.site;
+        let category = &site.categories[product.category];
+        let category_text = self.text(&category.texts[self.index]);
+        let message = order::message(
+            &self.string("order_message"),
+            &text.title,
+            &product.sku,
+            &self.urls.absolute(&text.path),
+        );
+        let contact = &site.config.contact;
+        ProductView {
+            id: product.id.clone(),
+            name: text.title.clone(),
+            summary: text.summary.clone(),
+            description_html: self.markdown(&text.body),
+            sku: product.sku.clone(),
+            price: self.prices.price(product.price),
+            from: product.price_from,
+            compare_at: product.compare_at.map(|c| self.prices.price(c)),
+            on_sale: product.compare_at.is_some(),
+            availability: product.availability,
+            in_stock: product.availability == Availability::InStock,
+            images: product.images.iter().map(|img| self.image(img)).collect(),
+            variants: product
+                .variants
+                .iter()
+                .map(|v| VariantView {
+                    label: self.localized(&v.label),
+                    sku: v.sku.clone(),
+                    price: self.prices.price(v.price),
+                    compare_at: v.compare_at.map(|c| self.prices.price(c)),
+                    on_sale: v.compare_at.is_some(),
+                    availability: v.availability,
+                    in_stock: v.availability == Availability::InStock,
+                })
+                .collect(),
+            category: NamedLink {
+                name: category_text.title.clone(),
+                url: self.urls.href(&category_text.path),
+            },
+            origin: product.origin.as_ref().map(|o| self.localized(o)),
+            weight_grams: product.weight_grams,
+            certifications: product
+                .certifications
+                .iter()
+                .filter_map(|id| site.config.certifications.get(id))
+                .map(|c| CertificationView {
+                    name: self.localized(&c.name),
+                    url: c.url.clone(),
+                })
+                .collect(),
+            producers: product
+                .producers
+                .iter()
+                .filter_map(|&p| self.producer_card(p))
+                .collect(),
+            tags: product.tags.clone(),
+            order_url: contact
+                .whatsapp
+                .as_deref()
+                .map(|n| order::whatsapp_message(n, &message)),
+            social_image: self.social_image(product),
+            order_email_url: contact
+                .email
+                .as_deref()
+                .map(|e| order::email_message(e, &text.title, &message)),
+        }
+    }
+}
+
+/// A page's summary, or the text of its body when it has none.
+fn summary_or_body(text: &Text) -> String {
+    match &text.summary {
+        Some(summary) if !summary.trim().is_empty() => summary.clone(),
+        _ => markdown::plain_text(&text.body),
+    }
+}

@@ -1,0 +1,237 @@
+//! What templates see: one struct per thing a template receives, in the order of
+//! docs/themes.md. Field names are the contract with themes; nothing else reaches a template.
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::Direction;
+use crate::source::Availability;
+
+#[derive(Serialize)]
+pub(super) struct LangView<'a> {
+    pub(super) code: &'a str,
+    pub(super) name: &'a str,
+    pub(super) dir: Direction,
+}
+
+#[derive(Serialize)]
+pub(super) struct SiteView {
+    pub(super) name: String,
+    pub(super) tagline: Option<String>,
+    pub(super) legal_name: Option<String>,
+    pub(super) registration: Option<String>,
+    pub(super) founded: Option<u16>,
+    pub(super) members: Option<u32>,
+    pub(super) logo: Option<LogoView>,
+    /// The page icon: the logo, else the theme's `favicon.svg`.
+    pub(super) icon_url: String,
+    pub(super) home_url: String,
+    pub(super) css_url: String,
+    /// The theme's icon sprite: `<use href="{icons_url}#whatsapp">`.
+    pub(super) icons_url: String,
+    pub(super) contact: ContactView,
+    pub(super) social: Vec<crate::config::SocialLink>,
+    pub(super) menu_header: Vec<LinkView>,
+    pub(super) menu_footer: Vec<LinkView>,
+    pub(super) categories: Vec<NamedLink>,
+    pub(super) all_products_url: String,
+    pub(super) credits_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct LogoView {
+    pub(super) url: String,
+    pub(super) width: u32,
+    pub(super) height: u32,
+}
+
+#[derive(Serialize)]
+pub(super) struct ContactView {
+    pub(super) whatsapp: Option<String>,
+    pub(super) whatsapp_url: Option<String>,
+    pub(super) email: Option<String>,
+    pub(super) phone: Option<String>,
+    pub(super) phone_url: Option<String>,
+    pub(super) address: Option<String>,
+    pub(super) city: Option<String>,
+    pub(super) country: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct LinkView {
+    pub(super) title: String,
+    pub(super) url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct NamedLink {
+    pub(super) name: String,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct SwitcherEntry<'a> {
+    pub(super) code: &'a str,
+    pub(super) name: &'a str,
+    pub(super) dir: Direction,
+    pub(super) url: String,
+    pub(super) current: bool,
+    pub(super) translated: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageView<'a> {
+    pub(super) kind: &'a str,
+    pub(super) title: String,
+    pub(super) description: Option<String>,
+    pub(super) url: String,
+    pub(super) path: String,
+}
+
+/// A photo as templates get it. `src`/`srcset` are in the fallback format (the last of the
+/// site's formats); `sources` has the preferred formats for `<picture>`.
+#[derive(Serialize, Deserialize, Clone)]
+pub(super) struct ImageView {
+    pub(super) src: String,
+    pub(super) srcset: String,
+    pub(super) sources: Vec<SourceView>,
+    pub(super) width: u32,
+    pub(super) height: u32,
+    pub(super) alt: String,
+    pub(super) color: String,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+pub(super) struct SourceView {
+    #[serde(rename = "type")]
+    pub(super) mime: String,
+    pub(super) srcset: String,
+}
+
+/// The picture for sharing a page (Open Graph).
+#[derive(Serialize, Clone)]
+pub(super) struct SocialImageView {
+    pub(super) url: String,
+    pub(super) width: u32,
+    pub(super) height: u32,
+    pub(super) alt: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct CardView {
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) summary: Option<String>,
+    pub(super) price: String,
+    pub(super) from: bool,
+    pub(super) compare_at: Option<String>,
+    pub(super) on_sale: bool,
+    pub(super) in_stock: bool,
+    pub(super) availability: Availability,
+    pub(super) image: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PaginationView {
+    pub(super) current: usize,
+    pub(super) total: usize,
+    pub(super) prev_url: Option<String>,
+    pub(super) next_url: Option<String>,
+    pub(super) pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageLink {
+    pub(super) number: usize,
+    pub(super) url: String,
+    pub(super) current: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct ProducerCard {
+    pub(super) name: String,
+    pub(super) role: Option<String>,
+    pub(super) url: String,
+    pub(super) photo: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ProductView {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) summary: Option<String>,
+    pub(super) description_html: String,
+    pub(super) sku: String,
+    pub(super) price: String,
+    pub(super) from: bool,
+    pub(super) compare_at: Option<String>,
+    pub(super) on_sale: bool,
+    pub(super) availability: Availability,
+    pub(super) in_stock: bool,
+    pub(super) images: Vec<ImageView>,
+    pub(super) variants: Vec<VariantView>,
+    pub(super) category: NamedLink,
+    pub(super) origin: Option<String>,
+    pub(super) weight_grams: Option<u32>,
+    pub(super) certifications: Vec<CertificationView>,
+    pub(super) producers: Vec<ProducerCard>,
+    pub(super) tags: Vec<String>,
+    pub(super) order_url: Option<String>,
+    pub(super) order_email_url: Option<String>,
+    pub(super) social_image: Option<SocialImageView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct VariantView {
+    pub(super) label: String,
+    pub(super) sku: String,
+    pub(super) price: String,
+    pub(super) compare_at: Option<String>,
+    pub(super) on_sale: bool,
+    pub(super) availability: Availability,
+    pub(super) in_stock: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct CertificationView {
+    pub(super) name: String,
+    pub(super) url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CategoryView {
+    pub(super) name: String,
+    pub(super) description_html: String,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct CategorySummary {
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) summary: Option<String>,
+    pub(super) count: usize,
+    pub(super) image: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct HomeView {
+    pub(super) title: String,
+    pub(super) summary: Option<String>,
+    pub(super) story_html: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ProducerView {
+    pub(super) name: String,
+    pub(super) role: Option<String>,
+    pub(super) village: Option<String>,
+    pub(super) member_since: Option<u16>,
+    pub(super) story_html: String,
+    pub(super) photo: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ContentView {
+    pub(super) title: String,
+    pub(super) body_html: String,
+}
