@@ -10,6 +10,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::lang::Localized;
 use crate::model::{self, ImageRef, Site, Text};
+use crate::plan::Plan;
 use crate::source::Availability;
 
 /// Search results show about this many characters of a title.
@@ -249,26 +250,10 @@ fn links(
     }
 }
 
-/// Every path the build writes that a link may point at.
+/// Every path the build writes that a link may point at: the plan's, and the static files.
 fn known_paths(site: &Site, static_files: &[String]) -> HashSet<String> {
-    let mut known: HashSet<String> = static_files.iter().cloned().collect();
-    for lang in 0..site.config.languages.len() {
-        let prefix = site.config.lang_prefix(lang);
-        known.insert(prefix.clone());
-        known.insert(format!("{prefix}{}/", model::PRODUCTS_SEGMENT));
-        let all = site
-            .products
-            .iter()
-            .flat_map(|p| &p.texts)
-            .chain(site.categories.iter().flat_map(|c| &c.texts));
-        let all = all
-            .chain(site.producers.iter().flat_map(|p| &p.texts))
-            .chain(site.pages.iter().flat_map(|p| &p.texts));
-        known.extend(all.flatten().map(|t| t.path.clone()));
-    }
-    for file in ["sitemap.xml", "robots.txt"] {
-        known.insert(file.to_owned());
-    }
+    let mut known = Plan::new(site).paths();
+    known.extend(static_files.iter().cloned());
     known
 }
 

@@ -325,13 +325,7 @@ fn site_view(plan: &Plan<'_>, urls: &Urls, index: usize, coop: &str) -> SiteView
             width: ((48.0 * logo.width / logo.height).round() as u32).max(1),
             height: 48,
         }),
-        icon_url: match &config.cooperative.logo {
-            Some(logo) => urls.href(&logo.file),
-            None => urls.href("favicon.svg"),
-        },
         home_url: urls.href(&config.lang_prefix(index)),
-        css_url: urls.href("css/main.css"),
-        icons_url: urls.href("icons.svg"),
         contact: ContactView {
             whatsapp: contact.whatsapp.as_deref().map(order::whatsapp_display),
             whatsapp_url: contact.whatsapp.as_deref().map(order::whatsapp_chat),

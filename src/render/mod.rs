@@ -48,7 +48,7 @@ pub fn render(
     previous: &PageRecord,
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
-    let tera = compile(theme)?;
+    let tera = compile(theme, urls)?;
     let plan = Plan::new(site);
     let mut problems = Diagnostics::new();
     let mut langs = Vec::new();
@@ -179,10 +179,11 @@ fn feed_files(site: &Site, images: &ImageSet, urls: &Urls) -> Vec<OutputFile> {
 }
 
 /// Compiles every template, reporting each broken one with its file, line and column.
-fn compile(theme: &Theme) -> Result<Tera, Diagnostics> {
+fn compile(theme: &Theme, urls: &Urls) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.register_function("picture", picture::picture);
+    tera.register_function("asset_url", asset_url(theme, urls));
     let sources = theme
         .templates
         .iter()
@@ -190,6 +191,29 @@ fn compile(theme: &Theme) -> Result<Tera, Diagnostics> {
     match tera.add_raw_templates(sources) {
         Ok(()) => Ok(tera),
         Err(error) => Err(template_error(theme, &error, None).into()),
+    }
+}
+
+/// `asset_url(path="css/main.css")`: the link to a file of the theme's or the site's
+/// `static/`, under the site's base path (so `/repo/css/main.css` on a sub-path). A path that
+/// is no such file fails the build at the template line that asks for it, instead of
+/// publishing a page with a dead link.
+fn asset_url(
+    theme: &Theme,
+    urls: &Urls,
+) -> impl Fn(tera::Kwargs, &tera::State) -> tera::TeraResult<String> + Send + Sync + 'static {
+    let files: HashSet<String> = theme.static_files.keys().cloned().collect();
+    let urls = urls.clone();
+    move |kwargs, _| {
+        let path: String = kwargs.must_get("path")?;
+        let path = path.trim_start_matches('/');
+        if files.contains(path) {
+            Ok(urls.href(path))
+        } else {
+            Err(tera::Error::message(format!(
+                "`asset_url`: there is no file `{path}` in the theme's or the site's `static/`"
+            )))
+        }
     }
 }
 

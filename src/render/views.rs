@@ -22,12 +22,7 @@ pub(super) struct SiteView {
     pub(super) founded: Option<u16>,
     pub(super) members: Option<u32>,
     pub(super) logo: Option<LogoView>,
-    /// The page icon: the logo, else the theme's `favicon.svg`.
-    pub(super) icon_url: String,
     pub(super) home_url: String,
-    pub(super) css_url: String,
-    /// The theme's icon sprite: `<use href="{icons_url}#whatsapp">`.
-    pub(super) icons_url: String,
     pub(super) contact: ContactView,
     pub(super) social: Vec<crate::config::SocialLink>,
     pub(super) menu_header: Vec<LinkView>,

@@ -202,6 +202,55 @@ fn broken_internal_link_in_markdown() {
 }
 
 #[test]
+fn links_to_pagination_pages_and_feeds_are_links_to_pages_the_build_writes() {
+    // `souk check` asks the build's plan what exists: listing pages past the first, feeds, the
+    // not-found pages and the sitemap are pages like the others.
+    let site = clean_site();
+    let from = site.path("products/argan-oil");
+    for (id, fr, ar) in [
+        ("amlou", "Amlou aux amandes", "أملو باللوز"),
+        ("honey", "Miel de thym", "عسل الزعتر"),
+    ] {
+        for file in ["product.yaml", "fr.md", "ar.md", "bottle.jpg"] {
+            let bytes = std::fs::read(from.join(file)).unwrap();
+            site.write(&format!("products/{id}/{file}"), bytes);
+        }
+        site.edit(
+            &format!("products/{id}/product.yaml"),
+            "T-ARG",
+            &format!("T-{id}"),
+        )
+        .edit(&format!("products/{id}/fr.md"), "Huile d'argan", fr)
+        .edit(
+            &format!("products/{id}/fr.md"),
+            "pour la cuisine",
+            &format!("pour la cuisine ({id})"),
+        )
+        .edit(
+            &format!("products/{id}/ar.md"),
+            "name: زيت أركان",
+            &format!("name: {ar}"),
+        )
+        .edit(
+            &format!("products/{id}/ar.md"),
+            "slug: زيت-أركان",
+            &format!("slug: {id}"),
+        )
+        .edit(
+            &format!("products/{id}/ar.md"),
+            "للطبخ",
+            &format!("للطبخ {id}"),
+        );
+    }
+    assert_eq!(check(&site), "", "three products, two a page");
+    site.write("pages/about/fr.md", "---\ntitle: À propos de nous\nsummary: Une coopérative de femmes qui presse l'huile d'argan près d'Essaouira.\n---\nVoir [la page 2](/products/page/2/), [les huiles, page 2](/categories/oils/page/2/), [le flux](/feeds/google-merchant-fr.xml), [le catalogue Meta](/feeds/meta-catalog-ar.csv), [le plan](/sitemap.xml), [rien](/ar/404.html) et [la page 3](/products/page/3/).\n");
+    assert_eq!(
+        check(&site),
+        "error: pages/about/fr.md: the link `/products/page/3/` leads to no page of the site\n  hint: link to an existing page, e.g. `/products/` for the list of products, or remove the link\n"
+    );
+}
+
+#[test]
 fn the_command_exits_non_zero_on_errors_and_speaks_json() {
     let site = clean_site();
     let souk = || Command::new(env!("CARGO_BIN_EXE_souk"));

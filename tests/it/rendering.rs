@@ -1,5 +1,7 @@
 //! What the pages say, on the minimal fixture site.
 
+use souk::build::{BuildOptions, build};
+
 use crate::harness::{TestSite, attrs, switcher, texts};
 
 #[test]
@@ -100,6 +102,46 @@ fn a_site_template_overrides_the_theme() {
     );
     // The theme's other templates are still used.
     assert_eq!(texts(&built.page("about/index.html"), "h1"), ["À propos"]);
+}
+
+#[test]
+fn asset_url_links_the_theme_and_site_files_and_refuses_others() {
+    let site = TestSite::minimal();
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ content.title }}</h1><p><a href=\"{{ asset_url(path='humans.txt') }}\">humans</a> <a href=\"{{ asset_url(path='/icons.svg') }}\">icons</a></p>{% endblock content %}");
+    let built = build(&BuildOptions {
+        base_url: Some("https://user.github.io/coop/".to_owned()),
+        ..site.options()
+    })
+    .unwrap();
+    let page = scraper::Html::parse_document(
+        &std::fs::read_to_string(built.output.join("about/index.html")).unwrap(),
+    );
+    assert_eq!(
+        attrs(&page, "main p a", "href"),
+        ["/coop/humans.txt", "/coop/icons.svg"]
+    );
+    // The default theme's own links go through it too.
+    assert_eq!(
+        attrs(&page, "link[rel=stylesheet]", "href"),
+        ["/coop/css/main.css"]
+    );
+    assert_eq!(
+        attrs(&page, "link[rel=icon]", "href"),
+        ["/coop/favicon.svg"]
+    );
+
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}\n<h1>{{ content.title }}</h1>\n<link href=\"{{ asset_url(path='css/print.css') }}\">\n{% endblock content %}");
+    let errors = site.errors();
+    assert!(
+        errors.starts_with("error: templates/page.html:3:"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains(
+            "`asset_url`: there is no file `css/print.css` in the theme's or the site's `static/`"
+        ),
+        "{errors}"
+    );
 }
 
 #[test]
