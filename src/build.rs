@@ -160,26 +160,17 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         check_default_cache(root, &cache_dir)?;
     }
 
-    let mut config = crate::config::load(root)?;
-    if let Some(base_url) = &options.base_url {
-        config.base_url = crate::config::parse_base_url(base_url).map_err(|d| {
-            d.hint("pass the full address to `--base-url`, e.g. `https://user.github.io/repo/`")
-        })?;
-    }
-    let (source, mut warnings) = crate::source::load(root, &config)?;
-    let (theme, theme_warnings) = crate::theme::load(
+    let crate::load::Loaded {
+        site,
+        theme,
+        mut warnings,
+    } = crate::load::load(
         root,
-        &config,
-        &source.static_files,
-        options.theme.as_deref(),
+        crate::load::LoadOptions {
+            base_url: options.base_url.as_deref(),
+            theme: options.theme.as_deref(),
+        },
     )?;
-    warnings.extend(theme_warnings);
-    let (site, model_warnings) =
-        crate::model::resolve(root, config, source).map_err(|mut errors| {
-            errors.extend(warnings.clone());
-            errors
-        })?;
-    warnings.extend(model_warnings);
     stage("load and resolve");
 
     let progress = |done: usize, total: usize| {

@@ -26,13 +26,18 @@ pub const IMAGE_RECOMMENDED: u32 = 500;
 /// Loads the site and audits it. Loading problems come back as the error; otherwise every
 /// finding, sorted (warnings from loading included).
 pub fn check(site_dir: &Path, theme: Option<&Path>) -> Result<Diagnostics, Diagnostics> {
-    let config = crate::config::load(site_dir)?;
-    let (source, mut findings) = crate::source::load(site_dir, &config)?;
-    let (theme, theme_warnings) =
-        crate::theme::load(site_dir, &config, &source.static_files, theme)?;
-    findings.extend(theme_warnings);
-    let (site, model_warnings) = crate::model::resolve(site_dir, config, source)?;
-    findings.extend(model_warnings);
+    let options = crate::load::LoadOptions {
+        base_url: None,
+        theme,
+    };
+    let crate::load::Loaded {
+        site,
+        theme,
+        warnings: mut findings,
+    } = crate::load::load(site_dir, options).map_err(|mut problems| {
+        problems.sort();
+        problems
+    })?;
     findings.extend(audit(
         &site,
         &theme.static_files.keys().cloned().collect::<Vec<_>>(),
@@ -45,10 +50,9 @@ pub fn check(site_dir: &Path, theme: Option<&Path>) -> Result<Diagnostics, Diagn
 pub fn audit(site: &Site, static_files: &[String]) -> Diagnostics {
     let mut findings = Diagnostics::new();
     let config = &site.config;
-    let default = config.default_lang();
     let known = known_paths(site, static_files);
-    for (lang, language) in config.languages.iter().enumerate() {
-        let coop = config.cooperative.name.get(&language.code, default);
+    for lang in 0..config.languages.len() {
+        let coop = config.text(&config.cooperative.name, lang);
         let mut titles: HashMap<String, &Path> = HashMap::new();
         let mut texts: Vec<(&Text, &str)> = Vec::new();
         texts.extend(

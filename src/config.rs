@@ -86,6 +86,17 @@ pub struct Shipping {
     pub transit_days: [u32; 2],
 }
 
+impl Shipping {
+    /// What delivery costs for an order of `amount`: free from `free_over` on, else `rate`.
+    /// The one rule JSON-LD, the merchant feeds and the cart all follow.
+    pub fn cost(&self, amount: crate::money::Minor) -> crate::money::Minor {
+        match self.free_over {
+            Some(threshold) if amount >= threshold => crate::money::Minor(0),
+            _ => self.rate,
+        }
+    }
+}
+
 /// The return policy, for structured data.
 #[derive(Debug, Clone, Copy)]
 pub struct Returns {
@@ -194,9 +205,8 @@ impl SiteConfig {
 
     /// A translated text of this file in language `lang` (an index of `languages`): its own
     /// translation, else the default language's, else any.
-    pub fn text(&self, text: &Localized, lang: usize) -> String {
+    pub fn text<'a>(&self, text: &'a Localized, lang: usize) -> &'a str {
         text.get(&self.languages[lang].code, self.default_lang())
-            .to_owned()
     }
 
     /// Where the pages of language `index` live: `""` for the default language (at the site's

@@ -9,6 +9,7 @@ pub mod html;
 pub mod images;
 pub mod incremental;
 pub mod lang;
+pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod money;

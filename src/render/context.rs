@@ -58,7 +58,10 @@ impl<'a> LangContext<'a> {
         let language = &site.config.languages[index];
         let strings = &theme.strings[index];
         let prices = price_formatter(site, strings, index)?;
-        let coop = site.config.text(&site.config.cooperative.name, index);
+        let coop = site
+            .config
+            .text(&site.config.cooperative.name, index)
+            .to_owned();
         let site_view = site_view(plan, urls, index, &coop);
         let lang_view = LangView {
             code: language.code.as_str(),
@@ -97,7 +100,7 @@ impl<'a> LangContext<'a> {
 
     /// A translated text of `souk.yaml` in this language.
     pub(super) fn localized(&self, text: &Localized) -> String {
-        self.site.config.text(text, self.index)
+        self.site.config.text(text, self.index).to_owned()
     }
 
     pub(super) fn markdown(&self, text: &str) -> String {
@@ -299,7 +302,7 @@ fn price_formatter(
 fn site_view(plan: &Plan<'_>, urls: &Urls, index: usize, coop: &str) -> SiteView {
     let site = plan.site();
     let config = &site.config;
-    let text = |t: &Localized| config.text(t, index);
+    let text = |t: &Localized| config.text(t, index).to_owned();
     let contact = &config.contact;
     let menu = |which: Menu| -> Vec<LinkView> {
         site.pages

@@ -29,8 +29,6 @@ struct Item {
 }
 
 fn items(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Vec<Item> {
-    let code = &site.config.languages[lang].code;
-    let default = site.config.default_lang();
     let mut out = Vec::new();
     for product in &site.products {
         let Some(text) = product.texts[lang].as_ref() else {
@@ -68,7 +66,7 @@ fn items(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Vec<Item> 
             continue;
         }
         for variant in &product.variants {
-            let label = variant.label.get(code, default).to_owned();
+            let label = site.config.text(&variant.label, lang).to_owned();
             let (price, sale_price) = split(variant.price, variant.compare_at);
             out.push(Item {
                 id: variant.sku.clone(),
@@ -120,8 +118,7 @@ pub fn feeds(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> (Vec<u
 /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) of one language.
 fn google_merchant(site: &Site, urls: &Urls, lang: usize, items: &[Item]) -> Vec<u8> {
     let code = &site.config.languages[lang].code;
-    let default = site.config.default_lang();
-    let coop = site.config.cooperative.name.get(code, default);
+    let coop = site.config.text(&site.config.cooperative.name, lang);
     let home = urls.absolute(if lang == 0 { "" } else { code.as_str() });
     let mut xml = Xml::new();
     xml.open(
@@ -139,7 +136,7 @@ fn google_merchant(site: &Site, urls: &Urls, lang: usize, items: &[Item]) -> Vec
         .cooperative
         .tagline
         .as_ref()
-        .map(|t| t.get(code, default))
+        .map(|t| site.config.text(t, lang))
         .unwrap_or(coop);
     xml.element("description", tagline);
     for item in items {
@@ -182,12 +179,7 @@ fn google_merchant(site: &Site, urls: &Urls, lang: usize, items: &[Item]) -> Vec
         }
         if let Some(shipping) = &site.config.shipping {
             for country in &shipping.countries {
-                let cost = match shipping.free_over {
-                    Some(threshold) if item.sale_price.unwrap_or(item.price) >= threshold => {
-                        Minor(0)
-                    }
-                    _ => shipping.rate,
-                };
+                let cost = shipping.cost(item.sale_price.unwrap_or(item.price));
                 xml.open("g:shipping", &[]);
                 xml.element("g:country", country);
                 xml.element("g:price", &amount(site, cost));
@@ -206,12 +198,7 @@ fn google_merchant(site: &Site, urls: &Urls, lang: usize, items: &[Item]) -> Vec
 /// The Meta catalogue CSV of one language. Cells that a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
 fn meta_catalog(site: &Site, lang: usize, items: &[Item]) -> Vec<u8> {
-    let code = &site.config.languages[lang].code;
-    let coop = site
-        .config
-        .cooperative
-        .name
-        .get(code, site.config.default_lang());
+    let coop = site.config.text(&site.config.cooperative.name, lang);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
         "id",

@@ -49,10 +49,7 @@ fn money(site: &Site, amount: Minor) -> String {
 
 /// The cooperative as a brand and seller.
 fn organization_ref(site: &Site, lang: usize, urls: &Urls) -> Value {
-    let name = site.config.cooperative.name.get(
-        &site.config.languages[lang].code,
-        site.config.default_lang(),
-    );
+    let name = site.config.text(&site.config.cooperative.name, lang);
     json!({ "@type": "Organization", "name": name, "url": urls.absolute("") })
 }
 
@@ -63,8 +60,6 @@ fn product(
     page: &PageSeo,
     product: &Product,
 ) -> Value {
-    let lang = &site.config.languages[page.lang].code;
-    let default = site.config.default_lang();
     let Some(text) = product.texts[page.lang].as_ref() else {
         return Value::Null;
     };
@@ -80,7 +75,7 @@ fn product(
         .iter()
         .filter_map(|i| super::full_image_url(&images.images[i.image], site, urls))
         .collect();
-    let coop = site.config.cooperative.name.get(lang, default);
+    let coop = site.config.text(&site.config.cooperative.name, page.lang);
     let currency = site.config.currency.code();
     let offer = |sku: &str, price: Minor, available: Availability| {
         let mut offer = json!({
@@ -116,7 +111,7 @@ fn product(
                     .contact
                     .country
                     .clone()
-                    .unwrap_or_else(|| origin.get(lang, default).to_owned())
+                    .unwrap_or_else(|| site.config.text(origin, page.lang).to_owned())
             ),
         );
     }
@@ -138,7 +133,7 @@ fn product(
         .variants
         .iter()
         .map(|v| {
-            let label = v.label.get(lang, default);
+            let label = site.config.text(&v.label, page.lang);
             json!({
                 "@type": "Product",
                 "name": format!("{} – {label}", text.title),
@@ -157,10 +152,7 @@ fn product(
 fn add_shipping_and_returns(site: &Site, offer: &mut Map<String, Value>, price: Minor) {
     let currency = site.config.currency.code();
     if let Some(shipping) = &site.config.shipping {
-        let cost = match shipping.free_over {
-            Some(threshold) if price >= threshold => Minor(0),
-            _ => shipping.rate,
-        };
+        let cost = shipping.cost(price);
         offer.insert(
             "shippingDetails".into(),
             json!({
@@ -209,14 +201,12 @@ fn breadcrumbs(urls: &Urls, trail: &[(String, String)]) -> Value {
 fn organization(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Value {
     let lang = page.lang;
     let config = &site.config;
-    let code = &config.languages[lang].code;
-    let default = config.default_lang();
     let mut org = Map::new();
     org.insert("@context".into(), json!("https://schema.org"));
     org.insert("@type".into(), json!("Organization"));
     org.insert(
         "name".into(),
-        json!(config.cooperative.name.get(code, default)),
+        json!(config.text(&config.cooperative.name, lang)),
     );
     org.insert("url".into(), json!(urls.absolute("")));
     if let Some(legal) = &config.cooperative.legal_name {
@@ -237,10 +227,10 @@ fn organization(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> 
     let mut address = Map::new();
     address.insert("@type".into(), json!("PostalAddress"));
     if let Some(street) = &contact.address {
-        address.insert("streetAddress".into(), json!(street.get(code, default)));
+        address.insert("streetAddress".into(), json!(config.text(street, lang)));
     }
     if let Some(city) = &contact.city {
-        address.insert("addressLocality".into(), json!(city.get(code, default)));
+        address.insert("addressLocality".into(), json!(config.text(city, lang)));
     }
     if let Some(country) = &contact.country {
         address.insert("addressCountry".into(), json!(country));
@@ -291,11 +281,10 @@ fn organization(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> 
 }
 
 fn website(site: &Site, urls: &Urls, lang: usize) -> Value {
-    let code = &site.config.languages[lang].code;
     json!({
         "@context": "https://schema.org",
         "@type": "WebSite",
-        "name": site.config.cooperative.name.get(code, site.config.default_lang()),
+        "name": site.config.text(&site.config.cooperative.name, lang),
         "url": urls.absolute(""),
         "inLanguage": site.config.languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
     })

@@ -146,9 +146,7 @@ pub fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Stri
         }
     }
 
-    let default = site.config.default_lang();
-    let lang = &languages[page.lang].code;
-    let coop = site.config.cooperative.name.get(lang, default);
+    let coop = site.config.text(&site.config.cooperative.name, page.lang);
     let og_type = if matches!(page.kind, PageKind::Product(_)) {
         "product"
     } else {
@@ -222,13 +220,11 @@ pub fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Stri
 /// The picture shared for a page: the product's, the category's, the producer's, else the
 /// first featured product's.
 fn page_image(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Option<ShareImage> {
-    let lang = &site.config.languages[page.lang].code;
-    let default = site.config.default_lang();
     let from = |image: &model::ImageRef| {
         let alt = image
             .alt
             .as_ref()
-            .map(|a| a.get(lang, default).to_owned())
+            .map(|a| site.config.text(a, page.lang).to_owned())
             .unwrap_or_default();
         share_image(&images.images[image.image], site, urls, alt)
     };

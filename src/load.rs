@@ -1,0 +1,53 @@
+//! The front half every command shares: `souk.yaml`, the content, the theme, resolved into the
+//! `Site`. `build` and `check` both start here, so they read a site the same way and report the
+//! same problems.
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostics;
+use crate::model::Site;
+use crate::theme::Theme;
+
+/// What the person running souk chose on the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions<'a> {
+    /// Publish under this address instead of `base_url` in `souk.yaml`.
+    pub base_url: Option<&'a str>,
+    /// A theme folder anywhere, instead of the one `souk.yaml` names.
+    pub theme: Option<&'a Path>,
+}
+
+/// A site read and resolved, with the problems that did not stop it.
+pub struct Loaded {
+    pub site: Site,
+    pub theme: Theme,
+    pub warnings: Diagnostics,
+}
+
+/// Reads and resolves the site at `root`. On failure, the errors come back with every warning
+/// found before them, so one run says everything.
+pub fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diagnostics> {
+    let mut config = crate::config::load(root)?;
+    if let Some(base_url) = options.base_url {
+        config.base_url = crate::config::parse_base_url(base_url).map_err(|d| {
+            d.hint("pass the full address to `--base-url`, e.g. `https://user.github.io/repo/`")
+        })?;
+    }
+    let (source, mut warnings) = crate::source::load(root, &config)?;
+    let with_warnings = |mut errors: Diagnostics, warnings: &Diagnostics| {
+        errors.extend(warnings.clone());
+        errors
+    };
+    let (theme, theme_warnings) =
+        crate::theme::load(root, &config, &source.static_files, options.theme)
+            .map_err(|errors| with_warnings(errors, &warnings))?;
+    warnings.extend(theme_warnings);
+    let (site, model_warnings) = crate::model::resolve(root, config, source)
+        .map_err(|errors| with_warnings(errors, &warnings))?;
+    warnings.extend(model_warnings);
+    Ok(Loaded {
+        site,
+        theme,
+        warnings,
+    })
+}
