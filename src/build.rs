@@ -36,9 +36,17 @@ pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 pub enum Progress {
     /// Another build (process `pid`, when known) is writing the same output folder: this one
     /// waits for it to finish before it starts writing.
-    Waiting { pid: Option<u32> },
+    Waiting {
+        /// The other build's process id, as its lock file gives it.
+        pid: Option<u32>,
+    },
     /// `done` of `total` photos processed (from the cache or encoded).
-    Images { done: usize, total: usize },
+    Images {
+        /// Photos finished so far.
+        done: usize,
+        /// Photos the site uses.
+        total: usize,
+    },
 }
 
 impl std::fmt::Debug for BuildOptions {
@@ -54,6 +62,8 @@ impl std::fmt::Debug for BuildOptions {
 }
 
 impl BuildOptions {
+    /// Options for the site in `site`, with every default: output in `SITE/public`, cache in
+    /// `SITE/.souk-cache`, the theme `souk.yaml` names.
     pub fn new(site: impl Into<PathBuf>) -> Self {
         BuildOptions {
             site: site.into(),
@@ -65,12 +75,14 @@ impl BuildOptions {
         }
     }
 
+    /// Where the site is written: `output`, else `SITE/public`.
     pub fn output_dir(&self) -> PathBuf {
         self.output
             .clone()
             .unwrap_or_else(|| self.site.join("public"))
     }
 
+    /// Where processed photos are kept between builds: `cache_dir`, else `SITE/.souk-cache`.
     pub fn cache_dir(&self) -> PathBuf {
         self.cache_dir
             .clone()
@@ -81,11 +93,15 @@ impl BuildOptions {
 /// What a successful build did.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// The output folder the site was written into.
     pub output: PathBuf,
     /// HTML pages written per language, in the site's language order.
     pub pages: Vec<(Lang, usize)>,
+    /// Files in the new output: pages, feeds, static files and photos.
     pub files: usize,
+    /// Their total size in bytes.
     pub bytes: u64,
+    /// Photos the site uses, each counted once.
     pub images: usize,
     /// Photos encoded in this build; the others came from the cache.
     pub images_encoded: usize,
@@ -94,6 +110,7 @@ pub struct BuildReport {
     pub pages_rendered: usize,
     /// Problems that did not stop the build.
     pub warnings: Diagnostics,
+    /// How long the whole build took.
     pub elapsed: Duration,
     /// Time spent in each stage, in order: where a build's time goes.
     pub stages: Vec<(&'static str, Duration)>,

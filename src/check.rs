@@ -15,12 +15,15 @@ use crate::source::Availability;
 
 /// Search results show about this many characters of a title.
 pub const TITLE_MAX: usize = 60;
+/// Page titles (with the cooperative's name) shorter than this say too little to be found.
 pub const TITLE_MIN: usize = 15;
 /// Summaries become meta descriptions: search engines show about 155 characters.
 pub const SUMMARY_MAX: usize = 160;
+/// Summaries shorter than this waste the room search results give a description.
 pub const SUMMARY_MIN: usize = 50;
 /// Google Merchant Center refuses smaller product images; it recommends 800 px or more.
 pub const IMAGE_MIN: u32 = 100;
+/// Product listings want photos at least this big a side; smaller ones get a warning.
 pub const IMAGE_RECOMMENDED: u32 = 500;
 
 /// Loads the site and audits it. Loading problems come back as the error; otherwise every

@@ -71,18 +71,26 @@ struct RawReturns {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnFees {
+    /// The cooperative pays for the return (`free`, the default).
     #[default]
     Free,
+    /// The customer pays for sending the product back (`customer`).
     Customer,
 }
 
 /// Delivery terms, for structured data and product feeds.
 #[derive(Debug, Clone)]
 pub struct Shipping {
+    /// ISO 3166-1 codes of the countries delivered to, in upper case; `contact.country` when not
+    /// written.
     pub countries: Vec<String>,
+    /// The flat delivery rate per order.
     pub rate: crate::money::Minor,
+    /// Orders from this amount on are delivered free.
     pub free_over: Option<crate::money::Minor>,
+    /// Days to prepare an order (min, max); 0 to 1 when not written.
     pub handling_days: [u32; 2],
+    /// Days on the road (min, max); 1 to 5 when not written.
     pub transit_days: [u32; 2],
 }
 
@@ -100,7 +108,9 @@ impl Shipping {
 /// The return policy, for structured data.
 #[derive(Debug, Clone, Copy)]
 pub struct Returns {
+    /// Days the customer has to send a product back.
     pub days: u32,
+    /// Who pays for sending it back.
     pub fees: ReturnFees,
 }
 
@@ -172,7 +182,10 @@ struct RawCertification {
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SocialLink {
+    /// The network's id in lowercase (`instagram`, `facebook`…); the theme shows its usual
+    /// spelling.
     pub network: String,
+    /// The address of the cooperative's page on that network; it must be an `http(s)://` address.
     pub url: String,
 }
 
@@ -183,22 +196,35 @@ pub struct SiteConfig {
     pub base_url: Url,
     /// In the order written; the first is the default language.
     pub languages: Vec<Language>,
+    /// The shop's currency (`currency:`, ISO 4217); every price is exact to its minor unit.
     pub currency: Currency,
+    /// Who the shop belongs to (`cooperative:`): name, tagline, legal details, logo.
     pub cooperative: Cooperative,
+    /// How to reach the cooperative (`contact:`); orders are confirmed on its WhatsApp.
     pub contact: Contact,
+    /// The cooperative's pages on social networks (`social:`), shown in the footer.
     pub social: Vec<SocialLink>,
+    /// The certifications products may list, by id (`certifications:`).
     pub certifications: BTreeMap<String, Certification>,
+    /// The theme: a folder of the site's `themes/`, or one built into souk; `default` when not
+    /// written.
     pub theme: String,
+    /// Products per category page; 12 when not written.
     pub items_per_page: usize,
+    /// Products on the home page, those with `featured: true` first; 8 when not written.
     pub featured_count: usize,
+    /// What is made of every photo (`images:`), over the defaults.
     pub images: ImageSettings,
+    /// Delivery terms for search engines and product feeds, when `shipping:` is written.
     pub shipping: Option<Shipping>,
+    /// The return policy, when `returns:` is written.
     pub returns: Option<Returns>,
     /// What happens to HTML written inside Markdown.
     pub raw_html: crate::markdown::RawHtml,
 }
 
 impl SiteConfig {
+    /// The default language: the first listed, whose pages are at the site's root.
     pub fn default_lang(&self) -> &Lang {
         &self.languages[0].code
     }
@@ -219,6 +245,7 @@ impl SiteConfig {
         }
     }
 
+    /// The site's language with this code, if there is one.
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code.as_str() == code)
     }
@@ -227,20 +254,33 @@ impl SiteConfig {
 /// One language of the site.
 #[derive(Debug, Clone)]
 pub struct Language {
+    /// The BCP 47 code (`fr`, `ar`): the name of its `<lang>.md` files and the prefix of its pages'
+    /// addresses.
     pub code: Lang,
+    /// The name shown in the language switcher, e.g. `Français` or `العربية`.
     pub name: String,
+    /// The text direction, from the language: right to left for `ar`, `fa`, `he`, `ur`…
     pub dir: Direction,
     /// The locale for number formatting (`ar-MA`), the language itself by default.
     pub locale: Lang,
 }
 
+/// Who the shop belongs to (`cooperative:` in `souk.yaml`).
 #[derive(Debug, Clone)]
 pub struct Cooperative {
+    /// The cooperative's name, per language: the site's name in headers, titles and structured
+    /// data.
     pub name: Localized,
+    /// A short line about the cooperative, per language, under its name; the home page's
+    /// description when it has no `summary`.
     pub tagline: Option<Localized>,
+    /// The registered name, the same in every language: in the legal footer and structured data.
     pub legal_name: Option<String>,
+    /// Registration numbers (RC, ICE…), shown in the legal footer.
     pub registration: Option<String>,
+    /// The year the cooperative was founded, shown on the home page.
     pub founded: Option<u16>,
+    /// How many members it has, shown on the home page.
     pub members: Option<u32>,
     /// Path of the logo inside the site, `/`-separated.
     pub logo: Option<Logo>,
@@ -251,7 +291,9 @@ pub struct Cooperative {
 pub struct Logo {
     /// Relative to `static/`, so also its path in the output.
     pub file: String,
+    /// Intrinsic width, from the SVG's `viewBox` (else `width`) or the image's pixels.
     pub width: f64,
+    /// Intrinsic height, measured as `width` is.
     pub height: f64,
 }
 
@@ -294,20 +336,31 @@ fn logo_size(path: &Path) -> Result<(f64, f64), String> {
     }
 }
 
+/// How to reach the cooperative (`contact:` in `souk.yaml`).
 #[derive(Debug, Clone, Default)]
 pub struct Contact {
     /// Digits only, with the country code: what `https://wa.me/` wants.
     pub whatsapp: Option<String>,
+    /// The email address, shown on product pages and given in structured data.
     pub email: Option<String>,
+    /// A phone number as written, shown on product pages; structured data gives it (else the
+    /// WhatsApp number).
     pub phone: Option<String>,
+    /// The street address, per language, for structured data.
     pub address: Option<Localized>,
+    /// The city, per language, shown on the home page and given in structured data.
     pub city: Option<Localized>,
+    /// The ISO 3166-1 alpha-2 code (`MA`): the default delivery country and the region of
+    /// `og:locale`.
     pub country: Option<String>,
 }
 
+/// A certification products may list (an entry of `certifications:` in `souk.yaml`).
 #[derive(Debug, Clone)]
 pub struct Certification {
+    /// The certification's name, per language, as shown on product pages.
     pub name: Localized,
+    /// A web page about it, if given, for the theme to link to; it must be an `http(s)://` address.
     pub url: Option<String>,
 }
 

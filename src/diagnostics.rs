@@ -20,7 +20,9 @@ pub enum Severity {
 /// A line and column in a text file, both counted from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Position {
+    /// Line number, 1 for the first line.
     pub line: u64,
+    /// Column on that line, 1 for the first.
     pub column: u64,
 }
 
@@ -29,16 +31,21 @@ pub struct Position {
 /// in the message and hint when it is made, in the file name when it is shown.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    /// An error stops the build; a warning does not.
     pub severity: Severity,
     /// The file, relative to the site folder when it is inside it.
     #[serde(serialize_with = "printable_path")]
     pub file: PathBuf,
+    /// Where in the file, when known (a YAML problem knows it, a missing file does not).
     pub position: Option<Position>,
+    /// What is wrong, in plain words.
     pub message: String,
+    /// How to fix it, where souk can tell.
     pub hint: Option<String>,
 }
 
 impl Diagnostic {
+    /// A problem in `file` that stops the build.
     pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
@@ -49,6 +56,7 @@ impl Diagnostic {
         }
     }
 
+    /// A problem in `file` that does not stop the build.
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
@@ -56,16 +64,19 @@ impl Diagnostic {
         }
     }
 
+    /// Sets the line and column the problem is at, when known.
     pub fn at(mut self, position: Option<Position>) -> Self {
         self.position = position;
         self
     }
 
+    /// Adds how to fix it.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(printable(hint.into()));
         self
     }
 
+    /// True when this stops the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -99,34 +110,42 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// No problems yet.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds one problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }
 
+    /// Adds every problem of `other`, in its order.
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
     }
 
+    /// True when one of the problems stops the build.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
 
+    /// How many problems stop the build: comparing counts tells whether a step found new ones.
     pub fn error_count(&self) -> usize {
         self.0.iter().filter(|d| d.is_error()).count()
     }
 
+    /// True when there is no problem at all, not even a warning.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// Every problem, in order.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
 
+    /// The problems that do not stop the build, in order.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| !d.is_error())
     }

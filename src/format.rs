@@ -7,7 +7,7 @@ use icu_locale_core::Locale;
 use crate::money::{Currency, Minor};
 
 /// Formats amounts of one currency for one locale, e.g. `1 234,50 MAD` in French.
-pub struct PriceFormatter {
+pub(crate) struct PriceFormatter {
     formatter: DecimalFormatter,
     currency: Currency,
     /// The theme's pattern, with `{amount}` and `{currency}`.
@@ -20,7 +20,12 @@ impl PriceFormatter {
     /// A formatter for `locale` (a BCP 47 tag souk has checked). ICU falls back along CLDR's
     /// parent locales (`ar-MA` → `ar` → root), so any valid tag gets conventions; `None` only
     /// if ICU has no data at all.
-    pub fn new(locale: &str, currency: Currency, pattern: &str, symbol: &str) -> Option<Self> {
+    pub(crate) fn new(
+        locale: &str,
+        currency: Currency,
+        pattern: &str,
+        symbol: &str,
+    ) -> Option<Self> {
         let locale: Locale = locale.parse().unwrap_or(Locale::UNKNOWN);
         let formatter = DecimalFormatter::try_new((&locale).into(), Default::default()).ok()?;
         Some(PriceFormatter {
@@ -32,7 +37,7 @@ impl PriceFormatter {
     }
 
     /// The amount alone, with all the currency's decimals: `1 234,50`.
-    pub fn amount(&self, amount: Minor) -> String {
+    pub(crate) fn amount(&self, amount: Minor) -> String {
         let mut decimal = Decimal::from(amount.0);
         let decimals = self.currency.decimals() as i16;
         decimal.multiply_pow10(-decimals);
@@ -41,7 +46,7 @@ impl PriceFormatter {
     }
 
     /// The amount with the currency, following the theme's pattern: `1 234,50 MAD`.
-    pub fn price(&self, amount: Minor) -> String {
+    pub(crate) fn price(&self, amount: Minor) -> String {
         self.pattern
             .replace("{amount}", &self.amount(amount))
             .replace("{currency}", &self.symbol)

@@ -131,12 +131,16 @@ pub fn modified_ns(meta: &std::fs::Metadata) -> u128 {
 /// not be seen). A hard link keeps the stamp; a copy gets a new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
+    /// The file's length in bytes.
     pub size: u64,
+    /// Its modification time in nanoseconds since 1970; 0 when the system does not say.
     pub modified_ns: u128,
+    /// Its inode, which tells a file replaced at the same path from the same file (0 off Unix).
     pub inode: u64,
 }
 
 impl FileStamp {
+    /// The stamp of the file `meta` describes.
     pub fn of(meta: &std::fs::Metadata) -> FileStamp {
         #[cfg(unix)]
         let inode = std::os::unix::fs::MetadataExt::ino(meta);

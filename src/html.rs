@@ -2,7 +2,7 @@
 //! output is escaped by Tera.
 
 /// `text` escaped for HTML text and double- or single-quoted attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     // Writing into a String cannot fail.
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
@@ -11,7 +11,7 @@ pub fn escape(text: &str) -> String {
 
 /// JSON made safe inside `<script type="application/ld+json">`: `<`, `>` and `&` are written
 /// as `\u003c`, `\u003e`, `\u0026`, so no `</script>` or `<!--` in content can end the script.
-pub fn json_for_script(value: &serde_json::Value) -> String {
+pub(crate) fn json_for_script(value: &serde_json::Value) -> String {
     let json = value.to_string();
     let mut out = String::with_capacity(json.len() + 16);
     // Copies the runs between the characters to escape: most of a page's JSON-LD has none.

@@ -23,11 +23,11 @@ use serde::{Deserialize, Serialize};
 use crate::fs::FileStamp;
 
 /// A page's hash: of everything its rendering depends on.
-pub type Fingerprint = [u8; 32];
+pub(crate) type Fingerprint = [u8; 32];
 
 /// The pages of one build: output path → fingerprint and the written file's stamp.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct PageRecord {
+pub(crate) struct PageRecord {
     /// The id in the marker of the output folder these pages are in.
     output_id: String,
     pages: HashMap<String, Recorded>,
@@ -44,7 +44,7 @@ struct Recorded {
 
 impl PageRecord {
     /// A record of the pages just written into the output folder with marker `output_id`.
-    pub fn new(
+    pub(crate) fn new(
         output_id: &str,
         pages: impl IntoIterator<Item = (String, Fingerprint, FileStamp)>,
     ) -> Self {
@@ -64,7 +64,7 @@ impl PageRecord {
     /// still the one it describes: `output_id` is the build id in that folder's marker now
     /// (none when it has no marker). A record that cannot be read (damaged, or from an older
     /// souk) is none: every page is rendered.
-    pub fn load(cache_dir: &Path, output: &Path, output_id: Option<&str>) -> PageRecord {
+    pub(crate) fn load(cache_dir: &Path, output: &Path, output_id: Option<&str>) -> PageRecord {
         let Some(id) = output_id else {
             return PageRecord::default();
         };
@@ -76,7 +76,7 @@ impl PageRecord {
     }
 
     /// Saves the record for the next build. Losing it only makes that build slower.
-    pub fn save(&self, cache_dir: &Path, output: &Path) -> std::io::Result<()> {
+    pub(crate) fn save(&self, cache_dir: &Path, output: &Path) -> std::io::Result<()> {
         let path = record_path(cache_dir, output);
         if let Some(dir) = path.parent() {
             crate::fs::own_folder(dir)?;
@@ -86,7 +86,7 @@ impl PageRecord {
 
     /// The stamp of the previous build's file at `path` when it was rendered from exactly
     /// `fingerprint`.
-    pub fn unchanged(&self, path: &str, fingerprint: &Fingerprint) -> Option<&FileStamp> {
+    pub(crate) fn unchanged(&self, path: &str, fingerprint: &Fingerprint) -> Option<&FileStamp> {
         let recorded = self.pages.get(path)?;
         (recorded.fingerprint == hex(fingerprint)).then_some(&recorded.stamp)
     }
@@ -105,7 +105,7 @@ fn hex(fingerprint: &Fingerprint) -> String {
 
 /// What identifies the program rendering: its version and its executable's size and time, so a
 /// new build of souk (a changed view or filter) never reuses pages of the old one.
-pub fn program_salt() -> &'static [u8] {
+pub(crate) fn program_salt() -> &'static [u8] {
     static SALT: OnceLock<Vec<u8>> = OnceLock::new();
     SALT.get_or_init(|| {
         let mut salt = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
@@ -122,7 +122,7 @@ pub fn program_salt() -> &'static [u8] {
 
 /// Hashes a page's template context as it is filled.
 #[derive(Clone, Default)]
-pub struct Hasher {
+pub(crate) struct Hasher {
     hasher: blake3::Hasher,
     /// Set when a value could not be hashed: the page then has no fingerprint and is always
     /// rendered.
@@ -130,18 +130,18 @@ pub struct Hasher {
 }
 
 impl Hasher {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Hasher::default()
     }
 
-    pub fn bytes(&mut self, name: &str, bytes: &[u8]) {
+    pub(crate) fn bytes(&mut self, name: &str, bytes: &[u8]) {
         self.hasher.update(name.as_bytes());
         self.hasher.update(&(bytes.len() as u64).to_le_bytes());
         self.hasher.update(bytes);
     }
 
     /// Adds a named value, as JSON.
-    pub fn value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+    pub(crate) fn value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         self.hasher.update(name.as_bytes());
         self.hasher.update(b"=");
         if serde_json::to_writer(&mut self.hasher, value).is_err() {
@@ -150,7 +150,7 @@ impl Hasher {
         self.hasher.update(b"\0");
     }
 
-    pub fn finish(&self) -> Option<Fingerprint> {
+    pub(crate) fn finish(&self) -> Option<Fingerprint> {
         (!self.incomplete).then(|| *self.hasher.finalize().as_bytes())
     }
 }

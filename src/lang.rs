@@ -23,6 +23,7 @@ impl Lang {
         Some(Lang(id.to_string()))
     }
 
+    /// The tag as text, normalised (`ar-MA`).
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -48,11 +49,14 @@ impl fmt::Display for Lang {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
+    /// Left to right: `fr`, `en`, `zgh`…
     Ltr,
+    /// Right to left: `ar`, `fa`, `he`, `ur`…
     Rtl,
 }
 
 impl Direction {
+    /// The value of the `dir` attribute: `ltr` or `rtl`.
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Ltr => "ltr",
@@ -68,7 +72,9 @@ impl Direction {
 /// Bidi controls are taken out of the texts as they are read ([`crate::text`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Localized {
+    /// One text for every language: `name: Coopérative`.
     Same(String),
+    /// Texts by language code, as written: `name: { fr: Coopérative, ar: تعاونية }`.
     PerLang(BTreeMap<String, String>),
 }
 

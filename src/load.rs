@@ -10,23 +10,23 @@ use crate::theme::Theme;
 
 /// What the person running souk chose on the command line.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LoadOptions<'a> {
+pub(crate) struct LoadOptions<'a> {
     /// Publish under this address instead of `base_url` in `souk.yaml`.
-    pub base_url: Option<&'a str>,
+    pub(crate) base_url: Option<&'a str>,
     /// A theme folder anywhere, instead of the one `souk.yaml` names.
-    pub theme: Option<&'a Path>,
+    pub(crate) theme: Option<&'a Path>,
 }
 
 /// A site read and resolved, with the problems that did not stop it.
-pub struct Loaded {
-    pub site: Site,
-    pub theme: Theme,
-    pub warnings: Diagnostics,
+pub(crate) struct Loaded {
+    pub(crate) site: Site,
+    pub(crate) theme: Theme,
+    pub(crate) warnings: Diagnostics,
 }
 
 /// Reads and resolves the site at `root`. On failure, the errors come back with every warning
 /// found before them, so one run says everything.
-pub fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diagnostics> {
+pub(crate) fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diagnostics> {
     let mut config = crate::config::load(root)?;
     if let Some(base_url) = options.base_url {
         config.base_url = crate::config::parse_base_url(base_url).map_err(|d| {

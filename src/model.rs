@@ -26,6 +26,7 @@ pub type PerLang<T> = Vec<Option<T>>;
 pub struct Site {
     /// The site folder.
     pub root: PathBuf,
+    /// The checked `souk.yaml`.
     pub config: SiteConfig,
     /// Sorted by id.
     pub products: Vec<Product>,
@@ -35,6 +36,7 @@ pub struct Site {
     pub producers: Vec<Producer>,
     /// Sorted by `order`, then id.
     pub pages: Vec<Page>,
+    /// The home page's texts by language; where a translation is missing, the default language's.
     pub home: PerLang<Text>,
     /// Every photo the site uses, once each, in first-use order.
     pub images: Vec<SourceImage>,
@@ -60,10 +62,14 @@ pub struct Text {
     pub translated: bool,
 }
 
+/// A product, checked: its references resolved to indexes, its prices exact.
 #[derive(Debug)]
 pub struct Product {
+    /// The folder name, which messages and other files name the product by.
     pub id: String,
+    /// The product's folder, relative to the site.
     pub dir: PathBuf,
+    /// The product's SKU, unique among every product and variant of the shop.
     pub sku: String,
     /// Index into [`Site::categories`].
     pub category: usize,
@@ -71,64 +77,104 @@ pub struct Product {
     pub price: Minor,
     /// True when `price` is the lowest of several variant prices.
     pub price_from: bool,
+    /// The price before a sale, shown struck through: the product's own, or that of the variant
+    /// whose price is shown.
     pub compare_at: Option<Minor>,
+    /// Whether it can be ordered: as written; else, with variants, the best of theirs; else from
+    /// `stock` (in stock without one).
     pub availability: Availability,
     /// Whether `availability` was written (not derived from `stock` or assumed).
     pub availability_declared: bool,
     /// For preorders: when the product will be available, `YYYY-MM-DD`.
     pub available_from: Option<String>,
+    /// How many are left, when written; `souk check` warns when neither this nor `availability` is.
     pub stock: Option<u32>,
+    /// Shown on the home page ahead of the other products.
     pub featured: bool,
+    /// When the product last changed, `YYYY-MM-DD`: its page's last-modified date in the sitemap.
     pub date: Option<String>,
+    /// The weight in grams, shown in the product's details.
     pub weight_grams: Option<u32>,
+    /// Where the product comes from, as a translated text.
     pub origin: Option<Localized>,
+    /// Free keywords from `product.yaml`, passed on to the theme.
     pub tags: Vec<String>,
     /// Ids into [`SiteConfig::certifications`].
     pub certifications: Vec<String>,
     /// Indexes into [`Site::producers`].
     pub producers: Vec<usize>,
+    /// The product's photos, the main one first.
     pub images: Vec<ImageRef>,
+    /// The sizes or kinds sold separately, in the order written; empty for a product sold as one
+    /// item.
     pub variants: Vec<Variant>,
+    /// Name, summary, description and page address per language; `None` where it is not published.
     pub texts: PerLang<Text>,
 }
 
+/// One size or kind of a product, with its own SKU, price and stock.
 #[derive(Debug)]
 pub struct Variant {
+    /// The variant's own SKU, unique in the shop.
     pub sku: String,
+    /// What tells the variant apart (`50 ml`), per language.
     pub label: Localized,
+    /// The variant's price.
     pub price: Minor,
+    /// The variant's price before a sale, when it is on sale.
     pub compare_at: Option<Minor>,
+    /// Whether it can be ordered: as written, else from its `stock`, else in stock.
     pub availability: Availability,
+    /// How many of this variant are left, when written.
     pub stock: Option<u32>,
+    /// This variant's weight in grams, when written.
     pub weight_grams: Option<u32>,
 }
 
+/// A category of products, with its page.
 #[derive(Debug)]
 pub struct Category {
+    /// The folder name, which products give as their `category`.
     pub id: String,
+    /// Position on the home page and in the menu; 0 when not written.
     pub order: i32,
+    /// The category's photo, if `category.yaml` names one.
     pub image: Option<ImageRef>,
+    /// Name, summary, description and page address per language; a missing translation shows the
+    /// default language's.
     pub texts: PerLang<Text>,
     /// Indexes into [`Site::products`], in product order.
     pub products: Vec<usize>,
 }
 
+/// A member of the cooperative, with her or his page.
 #[derive(Debug)]
 pub struct Producer {
+    /// The folder name, which products list under `producers`.
     pub id: String,
+    /// Her or his photo, if `producer.yaml` names one.
     pub photo: Option<ImageRef>,
+    /// Where she or he lives, as a translated text.
     pub village: Option<Localized>,
+    /// The year she or he joined the cooperative.
     pub member_since: Option<u16>,
+    /// Name, role, story and page address per language; a missing translation shows the default
+    /// language's.
     pub texts: PerLang<Text>,
     /// Indexes into [`Site::products`].
     pub products: Vec<usize>,
 }
 
+/// A free page: about, contact, delivery, legal…
 #[derive(Debug)]
 pub struct Page {
+    /// The folder name; also the page's address where its text has no `slug`.
     pub id: String,
+    /// Which menu links to the page.
     pub menu: Menu,
+    /// Position among the pages of its menu; 0 when not written.
     pub order: i32,
+    /// Title, summary, body and page address per language; `None` where it is not published.
     pub texts: PerLang<Text>,
 }
 
@@ -137,6 +183,7 @@ pub struct Page {
 pub struct ImageRef {
     /// Index into [`Site::images`].
     pub image: usize,
+    /// What the photo shows, per language, as written beside this use of it.
     pub alt: Option<Localized>,
 }
 
@@ -151,9 +198,13 @@ pub struct SourceImage {
 
 /// URL path segments souk uses; free pages may not take them as slugs.
 pub const PRODUCTS_SEGMENT: &str = "products";
+/// Where category pages live: `categories/<slug>/`.
 pub const CATEGORIES_SEGMENT: &str = "categories";
+/// Where producer pages live: `producers/<slug>/`.
 pub const PRODUCERS_SEGMENT: &str = "producers";
+/// The further pages of a long listing: `<listing>/page/2/`.
 pub const PAGE_SEGMENT: &str = "page";
+/// Where the photos' files are in the output: `images/`.
 pub const IMAGES_SEGMENT: &str = "images";
 
 /// Builds the [`Site`], reporting every broken reference at once. Warnings (such as a missing

@@ -17,6 +17,7 @@ impl Currency {
         iso_currency::Currency::from_code(code).map(|currency| Currency { currency })
     }
 
+    /// The ISO 4217 code, e.g. `MAD`.
     pub fn code(&self) -> &'static str {
         self.currency.code()
     }
@@ -63,9 +64,17 @@ impl<'de> Deserialize<'de> for DecimalText {
 /// Why a price was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PriceError {
+    /// Not digits with at most one `.` or `,` (`abc`, `.5`, `1e3`).
     NotADecimal,
+    /// Starts with `-`: a price is never below zero.
     Negative,
-    TooManyDecimals { allowed: u32 },
+    /// More decimals than the currency's minor unit has (`12.345` in MAD); trailing zeros do not
+    /// count.
+    TooManyDecimals {
+        /// How many decimals the currency has.
+        allowed: u32,
+    },
+    /// Too large to be kept exactly in minor units.
     TooLarge,
 }
 

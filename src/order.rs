@@ -5,22 +5,22 @@
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// A WhatsApp number (digits, country code first, as `souk.yaml` keeps it) as people read it.
-pub fn whatsapp_display(number: &str) -> String {
+pub(crate) fn whatsapp_display(number: &str) -> String {
     format!("+{number}")
 }
 
 /// A chat with `number`, without a message.
-pub fn whatsapp_chat(number: &str) -> String {
+pub(crate) fn whatsapp_chat(number: &str) -> String {
     format!("https://wa.me/{number}")
 }
 
 /// A chat with `number`, `text` typed in and ready to send.
-pub fn whatsapp_message(number: &str, text: &str) -> String {
+pub(crate) fn whatsapp_message(number: &str, text: &str) -> String {
     format!("https://wa.me/{number}?text={}", encode(text))
 }
 
 /// A new e-mail to `address` with `subject` and `body` filled in.
-pub fn email_message(address: &str, subject: &str, body: &str) -> String {
+pub(crate) fn email_message(address: &str, subject: &str, body: &str) -> String {
     format!(
         "mailto:{address}?subject={}&body={}",
         encode(subject),
@@ -29,7 +29,7 @@ pub fn email_message(address: &str, subject: &str, body: &str) -> String {
 }
 
 /// A `tel:` link: the digits and `+` of a number written for people (`+212 5 24 00 00 00`).
-pub fn tel(phone: &str) -> String {
+pub(crate) fn tel(phone: &str) -> String {
     let digits: String = phone
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
@@ -39,7 +39,7 @@ pub fn tel(phone: &str) -> String {
 
 /// The prefilled order message: the theme's `order_message` with `{name}`, `{sku}` and `{url}`
 /// filled in.
-pub fn message(pattern: &str, name: &str, sku: &str, url: &str) -> String {
+pub(crate) fn message(pattern: &str, name: &str, sku: &str, url: &str) -> String {
     pattern
         .replace("{name}", name)
         .replace("{sku}", sku)

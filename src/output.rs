@@ -8,14 +8,14 @@ use crate::fs::FileStamp;
 
 /// A file of the output, in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
+pub(crate) struct OutputFile {
     /// Relative to the output folder, `/`-separated.
-    pub path: String,
-    pub contents: Vec<u8>,
+    pub(crate) path: String,
+    pub(crate) contents: Vec<u8>,
 }
 
 /// Where made files go: the staging folder of a build ([`crate::write::Staging`]).
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     /// Writes a file; returns its stamp for the record of this build.
     fn put(&self, file: OutputFile) -> Result<FileStamp, Diagnostic>;
     /// Carries the previous build's file at `path`, recorded with `stamp`, over unchanged;

@@ -10,7 +10,7 @@ use crate::model::{self, Site, Text};
 /// templates see [`PageKind::name`] as `page.kind`. Matched without `_` arms, so that a new kind
 /// is a compile error everywhere it needs handling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PageKind {
+pub(crate) enum PageKind {
     Home,
     Product(usize),
     /// Page `page` (from 0) of a category's listing.
@@ -30,7 +30,7 @@ pub enum PageKind {
 
 impl PageKind {
     /// The kind's name for templates (`page.kind`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             PageKind::Home => "home",
             PageKind::Product(_) => "product",
@@ -44,26 +44,26 @@ impl PageKind {
 }
 
 /// The sitemap, or the sitemap index when the site needs more than one.
-pub const SITEMAP: &str = "sitemap.xml";
-pub const ROBOTS: &str = "robots.txt";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
+pub(crate) const ROBOTS: &str = "robots.txt";
 
 /// The `n`-th (from 1) part of a sitemap too large for one file.
-pub fn sitemap_part(n: usize) -> String {
+pub(crate) fn sitemap_part(n: usize) -> String {
     format!("sitemap-{n}.xml")
 }
 
 /// The Google Merchant Center feed of a language.
-pub fn google_feed(code: &str) -> String {
+pub(crate) fn google_feed(code: &str) -> String {
     format!("feeds/google-merchant-{code}.xml")
 }
 
 /// The Meta (Facebook, Instagram, WhatsApp) catalogue of a language.
-pub fn meta_feed(code: &str) -> String {
+pub(crate) fn meta_feed(code: &str) -> String {
     format!("feeds/meta-catalog-{code}.csv")
 }
 
 /// The file a page path is written to: `products/x/` → `products/x/index.html`.
-pub fn file_of(path: &str) -> String {
+pub(crate) fn file_of(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else {
@@ -72,7 +72,7 @@ pub fn file_of(path: &str) -> String {
 }
 
 /// `base` for the first page of a listing, `base/page/N/` for the others.
-pub fn paginated(base: &str, page: usize) -> String {
+pub(crate) fn paginated(base: &str, page: usize) -> String {
     if page == 0 {
         base.to_owned()
     } else {
@@ -81,12 +81,12 @@ pub fn paginated(base: &str, page: usize) -> String {
 }
 
 /// How many pages a listing of `items` takes (at least one, even when empty).
-pub fn pages_for(items: usize, per_page: usize) -> usize {
+pub(crate) fn pages_for(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page.max(1)).max(1)
 }
 
 /// The pages of a site, with the products each listing shows, worked out once.
-pub struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     site: &'a Site,
     /// By language: the products published in it, in catalogue order.
     published: Vec<Vec<usize>>,
@@ -95,7 +95,7 @@ pub struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    pub fn new(site: &'a Site) -> Plan<'a> {
+    pub(crate) fn new(site: &'a Site) -> Plan<'a> {
         let languages = 0..site.config.languages.len();
         let published_in = |lang: usize, products: &mut dyn Iterator<Item = usize>| {
             products
@@ -119,22 +119,22 @@ impl<'a> Plan<'a> {
         }
     }
 
-    pub fn site(&self) -> &'a Site {
+    pub(crate) fn site(&self) -> &'a Site {
         self.site
     }
 
     /// The products published in `lang`.
-    pub fn published(&self, lang: usize) -> &[usize] {
+    pub(crate) fn published(&self, lang: usize) -> &[usize] {
         &self.published[lang]
     }
 
     /// The products of a category's listing in `lang`.
-    pub fn in_category(&self, lang: usize, category: usize) -> &[usize] {
+    pub(crate) fn in_category(&self, lang: usize, category: usize) -> &[usize] {
         &self.in_category[lang][category]
     }
 
     /// Every page of one language, in the order they are rendered (and listed in the sitemap).
-    pub fn pages(&self, lang: usize) -> Vec<PageKind> {
+    pub(crate) fn pages(&self, lang: usize) -> Vec<PageKind> {
         let site = self.site;
         let per_page = site.config.items_per_page;
         let mut pages = vec![PageKind::Home, PageKind::NotFound];
@@ -167,7 +167,7 @@ impl<'a> Plan<'a> {
     }
 
     /// Where `page` is in `lang` (a site path: `ar/products/x/`, `404.html`), if it exists there.
-    pub fn path(&self, lang: usize, page: PageKind) -> Option<String> {
+    pub(crate) fn path(&self, lang: usize, page: PageKind) -> Option<String> {
         let site = self.site;
         let text_path = |texts: &[Option<Text>]| texts[lang].as_ref().map(|t| t.path.clone());
         match page {
@@ -192,7 +192,7 @@ impl<'a> Plan<'a> {
     }
 
     /// The listing of every product in `lang`: `products/`, `ar/products/`.
-    pub fn all_products(&self, lang: usize) -> String {
+    pub(crate) fn all_products(&self, lang: usize) -> String {
         format!(
             "{}{}/",
             self.site.config.lang_prefix(lang),
@@ -203,7 +203,7 @@ impl<'a> Plan<'a> {
     /// The same page in each language, where it exists: only real translations, since hreflang
     /// must be symmetric. A listing one page shorter in a language (an untranslated product)
     /// has no such page there; the not-found page has no alternates.
-    pub fn alternates(&self, page: PageKind) -> Vec<Option<String>> {
+    pub(crate) fn alternates(&self, page: PageKind) -> Vec<Option<String>> {
         let languages = 0..self.site.config.languages.len();
         match page {
             PageKind::NotFound => languages.map(|_| None).collect(),
@@ -219,7 +219,7 @@ impl<'a> Plan<'a> {
     /// Where the language switcher goes in the languages where `page` does not exist: a
     /// listing's first page. `None` for the others (the switcher then goes to that language's
     /// home).
-    pub fn fallbacks(&self, page: PageKind) -> Vec<Option<String>> {
+    pub(crate) fn fallbacks(&self, page: PageKind) -> Vec<Option<String>> {
         let languages = 0..self.site.config.languages.len();
         match page {
             PageKind::Category { category, .. } => {
@@ -240,7 +240,7 @@ impl<'a> Plan<'a> {
     /// Every path the build writes that a link may point at: each page of each language
     /// (folders as `products/x/`), the feeds, the sitemap and `robots.txt`. The theme's and the
     /// site's static files are the caller's to add.
-    pub fn paths(&self) -> HashSet<String> {
+    pub(crate) fn paths(&self) -> HashSet<String> {
         let mut paths = HashSet::new();
         for (lang, language) in self.site.config.languages.iter().enumerate() {
             for page in self.pages(lang) {

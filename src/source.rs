@@ -19,18 +19,27 @@ use crate::money::DecimalText;
 
 /// The content folders of a site and the name of the data file of each kind of bundle.
 pub const PRODUCTS: (&str, &str) = ("products", "product.yaml");
+/// The categories' folder and the optional data file of each category.
 pub const CATEGORIES: (&str, &str) = ("categories", "category.yaml");
+/// The producers' folder (the cooperative's members) and the data file of each producer.
 pub const PRODUCERS: (&str, &str) = ("producers", "producer.yaml");
+/// The free pages' folder and the optional data file of each page.
 pub const PAGES: (&str, &str) = ("pages", "page.yaml");
+/// The folder of the home page's texts: one `<lang>.md` per language, no data file.
 pub const HOME: &str = "home";
+/// The folder copied as is to the output (favicon, logo, robots extras).
 pub const STATIC: &str = "static";
 
 /// Everything read from a site's content folders.
 #[derive(Debug)]
 pub struct Source {
+    /// Every folder in `products/`, sorted by id.
     pub products: Vec<Bundle<RawProduct, ProductFront>>,
+    /// Every folder in `categories/`, sorted by id.
     pub categories: Vec<Bundle<RawCategory, CategoryFront>>,
+    /// Every folder in `producers/`, sorted by id.
     pub producers: Vec<Bundle<RawProducer, ProducerFront>>,
+    /// Every folder in `pages/`, sorted by id.
     pub pages: Vec<Bundle<RawPage, PageFront>>,
     /// The home page's text, by language index.
     pub home: Vec<Option<Doc<HomeFront>>>,
@@ -47,6 +56,7 @@ pub struct Bundle<D, F> {
     pub dir: PathBuf,
     /// The data file, relative to the site (it may not exist for kinds where it is optional).
     pub data_file: PathBuf,
+    /// The parsed data file, or the kind's defaults when the file is optional and absent.
     pub data: D,
     /// By language index, as in [`SiteConfig::languages`].
     pub docs: Vec<Option<Doc<F>>>,
@@ -99,57 +109,95 @@ fn bundle_files(dir: &Path) -> BTreeMap<String, Found> {
 pub struct Doc<F> {
     /// Relative to the site.
     pub file: PathBuf,
+    /// The YAML between the two `---` lines, parsed.
     pub front: F,
+    /// The Markdown after the front matter, as written: the long text.
     pub body: String,
 }
 
-// ---- The files' shapes. Field docs live in docs/content-model.md. ----
+// ---- The files' shapes (docs/content-model.md shows them with an example). ----
 
+/// `product.yaml`: the facts of a product that do not depend on the language.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProduct {
+    /// The stock-keeping unit orders and feeds name the product by; unique in the shop, variants
+    /// included.
     pub sku: Spanned<String>,
+    /// The id of the product's category, a folder in `categories/`.
     pub category: Spanned<String>,
+    /// The price as a decimal (`"120.00"`), with no more decimals than the currency has. Required
+    /// unless the product has variants.
     pub price: Option<Spanned<DecimalText>>,
+    /// The price before a sale, shown struck through beside `price`; it must be above it.
     pub compare_at_price: Option<Spanned<DecimalText>>,
+    /// How many are left; 0 shows "out of stock". Decides the availability when `availability` is
+    /// not written.
     pub stock: Option<u32>,
+    /// `in_stock`, `out_of_stock` or `preorder`; when left out, it comes from `stock` (in stock
+    /// without one).
     pub availability: Option<Availability>,
     /// For `preorder`: when it will be available (`YYYY-MM-DD`).
     pub available_from: Option<Spanned<String>>,
+    /// `featured: true` puts the product on the home page ahead of the others.
     #[serde(default)]
     pub featured: bool,
+    /// When the product last changed (`YYYY-MM-DD`): its page's last-modified date in the sitemap.
     pub date: Option<Spanned<String>>,
+    /// The weight in grams, shown in the product's details.
     pub weight_grams: Option<u32>,
+    /// Where the product comes from (e.g. the town), as a translated text; shown in its details.
     pub origin: Option<Localized>,
+    /// Free keywords (`[bio, cosmetique]`), passed on to the theme's templates.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Ids of certifications declared under `certifications:` in `souk.yaml`, shown on the product
+    /// page.
     #[serde(default)]
     pub certifications: Vec<Spanned<String>>,
+    /// Ids of the members who made it, folders in `producers/`; their pages list the product.
     #[serde(default)]
     pub producers: Vec<Spanned<String>>,
+    /// The product's photos, files in its folder; the first is the main image, also used for
+    /// sharing.
     #[serde(default)]
     pub images: Vec<RawImage>,
+    /// Sizes or kinds sold separately, each with its own SKU, price and stock. With variants,
+    /// `price` may be left out: the shop shows "from" the lowest.
     #[serde(default)]
     pub variants: Vec<RawVariant>,
 }
 
+/// Whether a product can be ordered, as `availability:` says or `stock` implies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Availability {
+    /// It can be ordered now (`in_stock`).
     InStock,
+    /// Sold out for now (`out_of_stock`).
     OutOfStock,
+    /// It can be ordered before it is available (`preorder`); `available_from` says when.
     Preorder,
 }
 
+/// One entry of `variants:` in `product.yaml`: a size or kind of the product, sold on its own.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVariant {
+    /// The variant's own SKU, unique in the shop.
     pub sku: Spanned<String>,
+    /// What tells the variant apart (`50 ml`): one text for all languages, or one per language.
     pub label: Localized,
+    /// The variant's price, a decimal as for the product's `price`.
     pub price: Spanned<DecimalText>,
+    /// The variant's price before a sale; it must be above its `price`.
     pub compare_at_price: Option<Spanned<DecimalText>>,
+    /// How many of this variant are left; 0 makes it out of stock when `availability` is not
+    /// written.
     pub stock: Option<u32>,
+    /// As for the product: when left out, it comes from the variant's `stock`.
     pub availability: Option<Availability>,
+    /// This variant's weight in grams (the product page shows the product's `weight_grams`).
     pub weight_grams: Option<u32>,
 }
 
@@ -157,30 +205,42 @@ pub struct RawVariant {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawImage {
+    /// The photo's file name in the bundle's folder, e.g. `bottle.jpg`.
     pub file: Spanned<String>,
+    /// What the photo shows, for people who cannot see it and for search engines, per language.
     pub alt: Option<Localized>,
 }
 
+/// `category.yaml`, optional: where a category comes in the menus, and its photo.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCategory {
+    /// Position on the home page and in the menu, lowest first; 0 when left out, ties by id.
     pub order: Option<i32>,
+    /// A photo in the category's folder, with its description.
     pub image: Option<RawImage>,
 }
 
+/// `producer.yaml`: a member's photo and the facts shown about her or him.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProducer {
+    /// Her or his photo, a file in the producer's folder, with its description.
     pub photo: Option<RawImage>,
+    /// Where she or he lives, as a translated text.
     pub village: Option<Localized>,
+    /// The year she or he joined the cooperative.
     pub member_since: Option<u16>,
 }
 
+/// `page.yaml`, optional: which menu links to a free page, and in what order.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPage {
+    /// Where the page is linked: `header`, `footer` (the default) or `none`.
     #[serde(default)]
     pub menu: Menu,
+    /// Position among the pages of the same menu, lowest first; 0 when left out, ties by id.
     pub order: Option<i32>,
 }
 
@@ -188,48 +248,74 @@ pub struct RawPage {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Menu {
+    /// Linked from the header's menu (`header`).
     Header,
+    /// Linked from the footer's menu (`footer`, the default).
     #[default]
     Footer,
+    /// Linked from no menu (`none`): reached by its address or by links in other texts.
     None,
 }
 
+/// The front matter of a product's `<lang>.md`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProductFront {
+    /// The product's name in this language, as shown on its page, in listings and in feeds.
     pub name: String,
+    /// One sentence about the product in this language; also its description in search results and
+    /// feeds.
     pub summary: Option<String>,
+    /// The last part of the page's address in this language (it may be Arabic or Tifinagh); the id
+    /// by default.
     pub slug: Option<Spanned<String>>,
 }
 
+/// The front matter of a category's `<lang>.md`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryFront {
+    /// The category's name in this language, as shown in the menu and on its page.
     pub name: String,
+    /// A short text about the category; also its description in search results.
     pub summary: Option<String>,
+    /// The last part of the category page's address in this language; the id by default.
     pub slug: Option<Spanned<String>>,
 }
 
+/// The front matter of a producer's `<lang>.md`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProducerFront {
+    /// The member's name, as shown on her or his page and on the pages of the products she or he
+    /// made.
     pub name: String,
+    /// What she or he does in the cooperative, e.g. "Presser, founding member".
     pub role: Option<String>,
+    /// The last part of the producer page's address in this language; the id by default.
     pub slug: Option<Spanned<String>>,
 }
 
+/// The front matter of a free page's `<lang>.md`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageFront {
+    /// The page's title in this language: its heading, and the text of links to it.
     pub title: String,
+    /// A short text about the page; its description in search results (else the start of the body).
     pub summary: Option<String>,
+    /// The page's address in this language, at the top of the site (`delivery` for `/delivery/`);
+    /// the id by default.
     pub slug: Option<Spanned<String>>,
 }
 
+/// The front matter of `home/<lang>.md`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HomeFront {
+    /// The big heading of the home page.
     pub title: String,
+    /// The line under the heading; also the home page's description in search results.
     pub summary: Option<String>,
 }
 

@@ -7,14 +7,14 @@ use std::borrow::Cow;
 
 /// U+202A–U+202E (embeddings and overrides) and U+2066–U+2069 (isolates). The marks U+200E and
 /// U+200F, which only give a direction to neutral characters, are not among them.
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `text` without bidi controls: what souk does to names, labels, titles, summaries and
 /// descriptions (pages, feeds and messages then show text in the order it was written; the
 /// page's `dir` and the Unicode algorithm order Arabic and Latin correctly without them).
-pub fn without_bidi_controls(text: &str) -> Cow<'_, str> {
+pub(crate) fn without_bidi_controls(text: &str) -> Cow<'_, str> {
     if text.chars().any(is_bidi_control) {
         Cow::Owned(text.chars().filter(|&c| !is_bidi_control(c)).collect())
     } else {
@@ -25,7 +25,7 @@ pub fn without_bidi_controls(text: &str) -> Cow<'_, str> {
 /// `text` safe to print on a terminal: every control character (C0, DEL, C1) and bidi control
 /// written as a Rust escape, `\u{1b}`, so the reader sees what is in the file and the terminal
 /// obeys none of it.
-pub fn printable(text: &str) -> Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     let unsafe_char = |c: char| c.is_control() || is_bidi_control(c);
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);

@@ -11,28 +11,28 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 
 /// The default theme, compiled into the binary so souk works without any other file.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
-pub const DEFAULT_THEME_NAME: &str = "default";
+pub(crate) const DEFAULT_THEME_NAME: &str = "default";
 
 /// A theme ready to render with.
 #[derive(Debug)]
-pub struct Theme {
+pub(crate) struct Theme {
     /// Template name (path under `templates/`, `/`-separated) → source and the file it came from.
-    pub templates: BTreeMap<String, Template>,
+    pub(crate) templates: BTreeMap<String, Template>,
     /// Output path → where to copy it from. Includes the site's own `static/` files.
-    pub static_files: BTreeMap<String, StaticSource>,
+    pub(crate) static_files: BTreeMap<String, StaticSource>,
     /// UI strings by language index, each complete (missing keys filled from the default language).
-    pub strings: Vec<BTreeMap<String, String>>,
+    pub(crate) strings: Vec<BTreeMap<String, String>>,
 }
 
 #[derive(Debug)]
-pub struct Template {
-    pub source: String,
+pub(crate) struct Template {
+    pub(crate) source: String,
     /// For messages: `themes/default/templates/product.html` or the site's override.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
 }
 
 #[derive(Debug, Clone)]
-pub enum StaticSource {
+pub(crate) enum StaticSource {
     Embedded(&'static [u8]),
     File(PathBuf),
 }
@@ -48,7 +48,7 @@ enum Origin {
 /// sites), else the one named in `souk.yaml`, which must be a folder of the site's `themes/`
 /// or built in: content never makes souk read or publish files from outside the site.
 /// Warnings (such as a language without UI strings) come back with the theme.
-pub fn load(
+pub(crate) fn load(
     site: &Path,
     config: &SiteConfig,
     site_static: &[String],

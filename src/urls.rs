@@ -39,6 +39,7 @@ impl Urls {
         }
     }
 
+    /// The site's address, ending with `/`.
     pub fn base(&self) -> &Url {
         &self.base
     }

@@ -32,7 +32,9 @@ pub fn output_id(output: &Path) -> Option<String> {
 /// What was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriteReport {
+    /// Files in the new output, written or carried over from the previous one.
     pub files: usize,
+    /// Their total size in bytes.
     pub bytes: u64,
 }
 
@@ -190,6 +192,7 @@ impl OutputLock {
         }
     }
 
+    /// The output folder this lock is for.
     pub fn output(&self) -> &Path {
         &self.output
     }
@@ -205,7 +208,7 @@ impl Drop for OutputLock {
 /// Deletes what killed builds left beside `output`: staging folders and old outputs, only
 /// those that carry souk's marker (or are still empty). Call with the output's lock held, so
 /// none of them belongs to a build still running. Returns how many were removed.
-pub fn remove_leftovers(lock: &OutputLock) -> usize {
+pub(crate) fn remove_leftovers(lock: &OutputLock) -> usize {
     let output = lock.output();
     let (Some(parent), Some(new), Some(old)) = (
         output.parent(),
@@ -242,7 +245,7 @@ pub fn remove_leftovers(lock: &OutputLock) -> usize {
 
 /// A fresh folder beside the output that the build fills, swapped in by [`Staging::commit`].
 /// Dropped without commit (a failed build), it is deleted and the output is untouched.
-pub struct Staging<'lock> {
+pub(crate) struct Staging<'lock> {
     id: String,
     dir: PathBuf,
     lock: &'lock OutputLock,
@@ -253,7 +256,7 @@ pub struct Staging<'lock> {
 
 impl<'lock> Staging<'lock> {
     /// Creates the staging folder beside the locked output, with souk's marker file in it.
-    pub fn new(lock: &'lock OutputLock) -> Result<Staging<'lock>, Diagnostic> {
+    pub(crate) fn new(lock: &'lock OutputLock) -> Result<Staging<'lock>, Diagnostic> {
         let output = lock.output();
         let dir = beside(output, &format!("new-{}", std::process::id()));
         if std::fs::symlink_metadata(&dir).is_ok() {
@@ -285,7 +288,7 @@ impl<'lock> Staging<'lock> {
     }
 
     /// The id written into this output's marker: names this build's output for the next one.
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         &self.id
     }
 
@@ -293,7 +296,7 @@ impl<'lock> Staging<'lock> {
     /// there and still exactly the file recorded as `stamp` (same inode, size and modification
     /// time: a page another build or a hand put there is not it): a hard link, or a copy
     /// across disks. The stamp of the carried file, or `None` when the page must be rendered.
-    pub fn keep(&self, relative: &str, stamp: &FileStamp) -> Option<FileStamp> {
+    pub(crate) fn keep(&self, relative: &str, stamp: &FileStamp) -> Option<FileStamp> {
         let from = self.lock.output().join(relative);
         match std::fs::symlink_metadata(&from) {
             Ok(meta) if meta.is_file() && FileStamp::of(&meta) == *stamp => {}
@@ -321,7 +324,7 @@ impl<'lock> Staging<'lock> {
 
     /// Writes one file (from any thread); `relative` is `/`-separated. Returns the new file's
     /// stamp, for the record of this build.
-    pub fn put(&self, relative: &str, bytes: &[u8]) -> Result<FileStamp, Diagnostic> {
+    pub(crate) fn put(&self, relative: &str, bytes: &[u8]) -> Result<FileStamp, Diagnostic> {
         use std::io::Write;
         let path = self.dir.join(relative);
         if let Some(dir) = path.parent() {
@@ -346,7 +349,10 @@ impl<'lock> Staging<'lock> {
 
     /// Copies the theme's and the site's static files. Call before writing pages: a page at the
     /// same path as a static file wins.
-    pub fn static_files(&self, files: &BTreeMap<String, StaticSource>) -> Result<(), Diagnostic> {
+    pub(crate) fn static_files(
+        &self,
+        files: &BTreeMap<String, StaticSource>,
+    ) -> Result<(), Diagnostic> {
         for (relative, source) in files {
             match source {
                 StaticSource::Embedded(bytes) => {
@@ -368,7 +374,7 @@ impl<'lock> Staging<'lock> {
     /// bytes, and the output's sibling is always on the same disk), else from the image cache.
     /// The cache is not trusted: a name that is not a plain file name, or a cache entry that is
     /// not a plain file (a link), is refused, never followed.
-    pub fn images(&self, images: &ImageSet) -> Result<(), Diagnostic> {
+    pub(crate) fn images(&self, images: &ImageSet) -> Result<(), Diagnostic> {
         use rayon::prelude::*;
         let dir = self.dir.join(IMAGES_SEGMENT);
         std::fs::create_dir_all(&dir).map_err(|e| {
@@ -420,7 +426,7 @@ impl<'lock> Staging<'lock> {
     }
 
     /// Puts the staging folder in place of the output.
-    pub fn commit(mut self) -> Result<WriteReport, Diagnostic> {
+    pub(crate) fn commit(mut self) -> Result<WriteReport, Diagnostic> {
         swap(&self.dir, self.lock.output())?;
         self.committed = true;
         Ok(WriteReport {

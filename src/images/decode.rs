@@ -9,28 +9,29 @@ use image::{DynamicImage, ImageDecoder, ImageReader, Limits, metadata::Orientati
 
 /// Decompression-bomb guard: no side longer than this, no more pixels than `MAX_PIXELS`.
 pub const MAX_SIDE: u32 = 20_000;
+/// The most pixels a photo may have (100 megapixels), checked from its headers.
 pub const MAX_PIXELS: u64 = 100_000_000;
 
 /// Decoded pixels, 8 bits per channel, RGB or RGBA.
-pub struct Pixels {
-    pub width: u32,
-    pub height: u32,
-    pub alpha: bool,
-    pub data: Vec<u8>,
+pub(crate) struct Pixels {
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) alpha: bool,
+    pub(crate) data: Vec<u8>,
 }
 
 /// What a photo is, from its headers alone.
-pub struct Probe {
+pub(crate) struct Probe {
     /// Upright size, after the EXIF orientation.
-    pub width: u32,
-    pub height: u32,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
     orientation: Orientation,
     jpeg: bool,
 }
 
 /// Reads the headers: size, orientation and format. Refuses sizes past the limits before any
 /// pixel is decoded.
-pub fn probe(bytes: &[u8]) -> Result<Probe, String> {
+pub(crate) fn probe(bytes: &[u8]) -> Result<Probe, String> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;
@@ -57,7 +58,7 @@ pub fn probe(bytes: &[u8]) -> Result<Probe, String> {
 
 /// Decodes the photo so that its upright width is at least `min_width` (and its height at least
 /// `min_height`) where the codec can shrink while decoding, or at full size otherwise.
-pub fn decode(
+pub(crate) fn decode(
     bytes: &[u8],
     probe: &Probe,
     min_width: u32,

@@ -8,7 +8,7 @@ use super::Format;
 use super::decode::Pixels;
 
 /// `pixels` resized to exactly `width`×`height`, cropping to `crop` (x, y, w, h) first if given.
-pub fn resize(
+pub(crate) fn resize(
     pixels: &Pixels,
     width: u32,
     height: u32,
@@ -46,7 +46,7 @@ pub fn resize(
 }
 
 /// Encodes `pixels` in `format` at `quality` (1–100).
-pub fn encode(pixels: &Pixels, format: Format, quality: u8) -> Result<Vec<u8>, String> {
+pub(crate) fn encode(pixels: &Pixels, format: Format, quality: u8) -> Result<Vec<u8>, String> {
     match format {
         Format::Webp => {
             let encoder = if pixels.alpha {
@@ -130,7 +130,7 @@ fn flatten_on_white(pixels: &Pixels) -> Vec<u8> {
 }
 
 /// The average colour of the pixels, as `#rrggbb`.
-pub fn average_color(pixels: &Pixels) -> String {
+pub(crate) fn average_color(pixels: &Pixels) -> String {
     let channels = if pixels.alpha { 4 } else { 3 };
     let mut sums = [0u64; 3];
     let mut count = 0u64;

@@ -29,18 +29,23 @@ pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The size of the picture shown when a product is shared (Open Graph, WhatsApp, Facebook).
 pub const SOCIAL_WIDTH: u32 = 1200;
+/// The height of the picture for sharing: with `SOCIAL_WIDTH`, the 1.91:1 shape Open Graph wants.
 pub const SOCIAL_HEIGHT: u32 = 630;
 
 /// An output image format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// AVIF (`avif`), encoded with rav1e: the smallest files, the slowest to make.
     Avif,
+    /// WebP (`webp`), encoded with libwebp.
     Webp,
+    /// JPEG (`jpeg`), encoded with libjpeg-turbo: what every browser shows.
     Jpeg,
 }
 
 impl Format {
+    /// The file extension of its renditions (`jpg` for JPEG).
     pub fn extension(self) -> &'static str {
         match self {
             Format::Avif => "avif",
@@ -49,6 +54,7 @@ impl Format {
         }
     }
 
+    /// Its media type, for the `type` of a `<source>`.
     pub fn mime(self) -> &'static str {
         match self {
             Format::Avif => "image/avif",
@@ -66,19 +72,25 @@ pub struct ImageSettings {
     pub widths: Vec<u32>,
     /// Most preferred first; the last is what browsers without `<picture>` support get.
     pub formats: Vec<Format>,
+    /// Encoder quality per format.
     pub quality: Quality,
     /// Whether product photos get a 1200×630 picture for sharing.
     pub social: bool,
 }
 
+/// Encoder quality per format, from 1 (smallest file) to 100 (best picture).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Quality {
+    /// For AVIF; 50 by default.
     pub avif: u8,
+    /// For WebP; 75 by default.
     pub webp: u8,
+    /// For JPEG, the picture for sharing included; 80 by default.
     pub jpeg: u8,
 }
 
 impl Quality {
+    /// The quality to encode `format` at.
     pub fn of(&self, format: Format) -> u8 {
         match format {
             Format::Avif => self.avif,
@@ -106,7 +118,9 @@ impl Default for ImageSettings {
 /// A processed photo: its upright size, a placeholder colour and its files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Processed {
+    /// Upright width of the source photo, in pixels.
     pub width: u32,
+    /// Upright height of the source photo, in pixels.
     pub height: u32,
     /// The average colour, `#rrggbb`, shown while the photo loads.
     pub color: String,
@@ -126,17 +140,22 @@ impl Processed {
 /// One file written for a photo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rendition {
+    /// Width in pixels, for `srcset` and the `width` attribute.
     pub width: u32,
+    /// Height in pixels, for the `height` attribute.
     pub height: u32,
+    /// The file's format, which gives its extension and its `<source>`.
     pub format: Format,
     /// File name in the cache and under `images/` in the output.
     pub file: String,
+    /// The file's size, checked before a cached or previous copy of the file is reused.
     pub bytes: u64,
 }
 
 /// Every photo, processed, in the order they were given.
 #[derive(Debug)]
 pub struct ImageSet {
+    /// One per photo, in the order the photos were given.
     pub images: Vec<Processed>,
     /// Where the rendition files are.
     pub dir: PathBuf,

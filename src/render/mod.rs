@@ -29,18 +29,18 @@ use tera::Tera;
 
 /// The rendered pages.
 #[derive(Debug)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// HTML pages per language index.
-    pub pages_per_lang: Vec<usize>,
+    pub(crate) pages_per_lang: Vec<usize>,
     /// Pages carried over from the previous build instead of being rendered again.
-    pub reused: usize,
+    pub(crate) reused: usize,
     /// Every page's output path, fingerprint and file stamp: the record for the next build.
-    pub record: Vec<(String, Fingerprint, FileStamp)>,
+    pub(crate) record: Vec<(String, Fingerprint, FileStamp)>,
 }
 
 /// Renders every page of every language the plan lists, then the sitemaps and feeds. A page
 /// whose fingerprint is the one `previous` recorded for it is kept from the previous build.
-pub fn render(
+pub(crate) fn render(
     site: &Site,
     theme: &Theme,
     images: &ImageSet,

@@ -107,7 +107,12 @@ fn amount(site: &Site, price: Minor) -> String {
 
 /// Both feeds of one language, `(Google Merchant RSS, Meta CSV)`, from one pass over the
 /// catalogue.
-pub fn feeds(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> (Vec<u8>, Vec<u8>) {
+pub(crate) fn feeds(
+    site: &Site,
+    images: &ImageSet,
+    urls: &Urls,
+    lang: usize,
+) -> (Vec<u8>, Vec<u8>) {
     let items = items(site, images, urls, lang);
     (
         google_merchant(site, urls, lang, &items),
@@ -242,7 +247,7 @@ fn meta_catalog(site: &Site, lang: usize, items: &[Item]) -> Vec<u8> {
 }
 
 /// A cell a spreadsheet will not evaluate.
-pub fn defuse(cell: &str) -> String {
+pub(crate) fn defuse(cell: &str) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_owned(),

@@ -15,7 +15,7 @@ use crate::source::Availability;
 use crate::urls::Urls;
 
 /// The JSON-LD blocks of a page.
-pub fn blocks(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Vec<Value> {
+pub(crate) fn blocks(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Vec<Value> {
     let mut blocks = Vec::new();
     match page.kind {
         PageKind::Home => {

@@ -2,9 +2,9 @@
 //! Twitter), schema.org JSON-LD, sitemaps, robots.txt and product feeds. Pure: from the resolved
 //! site to strings; the caller puts them on disk.
 
-pub mod feeds;
-pub mod jsonld;
-pub mod sitemap;
+pub(crate) mod feeds;
+pub(crate) mod jsonld;
+pub(crate) mod sitemap;
 mod xml;
 
 use crate::html::{escape, json_for_script};
@@ -17,22 +17,22 @@ use crate::urls::Urls;
 pub const DESCRIPTION_LIMIT: usize = 155;
 
 /// One page, as the renderer knows it.
-pub struct PageSeo<'a> {
-    pub kind: PageKind,
-    pub lang: usize,
+pub(crate) struct PageSeo<'a> {
+    pub(crate) kind: PageKind,
+    pub(crate) lang: usize,
     /// The full `<title>`.
-    pub title: &'a str,
-    pub description: Option<&'a str>,
+    pub(crate) title: &'a str,
+    pub(crate) description: Option<&'a str>,
     /// The page's site path (`ar/products/x/`).
-    pub path: &'a str,
+    pub(crate) path: &'a str,
     /// The same page in each language, where it exists (only real translations: hreflang must
     /// be symmetric).
-    pub alternates: &'a [Option<String>],
+    pub(crate) alternates: &'a [Option<String>],
     /// Breadcrumb trail: (name, site path), home first, this page last.
-    pub breadcrumbs: &'a [(String, String)],
+    pub(crate) breadcrumbs: &'a [(String, String)],
     /// The picture for pages without one of their own (the first featured product's), found
     /// once per language by the caller: searching per page would cost catalogue × pages.
-    pub site_image: Option<&'a model::ImageRef>,
+    pub(crate) site_image: Option<&'a model::ImageRef>,
 }
 
 /// A description from a summary: whole words, at most [`DESCRIPTION_LIMIT`] characters, with
@@ -58,7 +58,7 @@ pub fn describe(text: &str) -> String {
 
 /// `og:locale` form of a language: `ar_MA` from the locale `ar-MA`, else the language with the
 /// cooperative's country (`fr_MA`), else the bare language.
-pub fn og_locale(site: &Site, lang: usize) -> String {
+pub(crate) fn og_locale(site: &Site, lang: usize) -> String {
     let language = &site.config.languages[lang];
     let locale = language.locale.as_str();
     if let Some((l, region)) = locale.split_once('-')
@@ -75,16 +75,16 @@ pub fn og_locale(site: &Site, lang: usize) -> String {
 }
 
 /// A picture for sharing: absolute URL, size, description.
-pub struct ShareImage {
-    pub url: String,
-    pub width: u32,
-    pub height: u32,
-    pub alt: String,
+pub(crate) struct ShareImage {
+    pub(crate) url: String,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) alt: String,
 }
 
 /// The absolute URL of a photo's largest rendition in the fallback format: the whole photo, as
 /// sitemaps, structured data and product feeds want it.
-pub fn full_image_url(processed: &Processed, site: &Site, urls: &Urls) -> Option<String> {
+pub(crate) fn full_image_url(processed: &Processed, site: &Site, urls: &Urls) -> Option<String> {
     let format = *site.config.images.formats.last()?;
     let largest = processed.in_format(format).last()?;
     Some(urls.absolute(&format!("{}/{}", model::IMAGES_SEGMENT, largest.file)))
@@ -92,7 +92,7 @@ pub fn full_image_url(processed: &Processed, site: &Site, urls: &Urls) -> Option
 
 /// The sharing picture of a photo: its 1200×630 crop when made, else its largest rendition in
 /// the fallback format.
-pub fn share_image(
+pub(crate) fn share_image(
     processed: &Processed,
     site: &Site,
     urls: &Urls,
@@ -112,7 +112,7 @@ pub fn share_image(
 
 /// The `<head>` metadata of a page: canonical, alternates, Open Graph, Twitter card and JSON-LD,
 /// as HTML souk writes itself (themes print it with `{{ seo | safe }}`).
-pub fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> String {
+pub(crate) fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> String {
     let mut out = String::with_capacity(2048);
     let mut tag = |html: String| {
         out.push_str(&html);

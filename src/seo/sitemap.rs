@@ -7,24 +7,28 @@ use crate::plan;
 use crate::urls::Urls;
 
 /// The limits of one sitemap file (sitemaps.org).
-pub const MAX_URLS: usize = 50_000;
-pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+pub(crate) const MAX_URLS: usize = 50_000;
+pub(crate) const MAX_BYTES: usize = 50 * 1024 * 1024;
 
 /// One page for the sitemap, as the renderer decided it.
 #[derive(Debug, Clone)]
-pub struct Entry {
-    pub path: String,
+pub(crate) struct Entry {
+    pub(crate) path: String,
     /// The same page per language index, where it exists.
-    pub alternates: Vec<Option<String>>,
+    pub(crate) alternates: Vec<Option<String>>,
     /// `YYYY-MM-DD`.
-    pub lastmod: Option<String>,
+    pub(crate) lastmod: Option<String>,
     /// Absolute URLs of the page's photos.
-    pub images: Vec<String>,
+    pub(crate) images: Vec<String>,
 }
 
 /// The sitemap files: `(output path, contents)`. One `sitemap.xml` when everything fits, else
 /// `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`…
-pub fn sitemaps(entries: &[Entry], languages: &[&str], urls: &Urls) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn sitemaps(
+    entries: &[Entry],
+    languages: &[&str],
+    urls: &Urls,
+) -> Vec<(String, Vec<u8>)> {
     split(entries, languages, urls, MAX_URLS, MAX_BYTES)
 }
 
@@ -137,7 +141,7 @@ fn url_element(entry: &Entry, languages: &[&str], urls: &Urls) -> Vec<u8> {
 }
 
 /// `robots.txt`: everything may be crawled; where the sitemap is.
-pub fn robots(urls: &Urls) -> String {
+pub(crate) fn robots(urls: &Urls) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         urls.absolute("sitemap.xml")

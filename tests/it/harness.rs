@@ -8,45 +8,45 @@ use souk::build::{BuildOptions, BuildReport, build};
 use souk::diagnostics::Diagnostics;
 use tempfile::TempDir;
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-pub fn example_site() -> PathBuf {
+pub(crate) fn example_site() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site")
 }
 
 /// A copy of a fixture site that a test may change.
-pub struct TestSite {
+pub(crate) struct TestSite {
     dir: TempDir,
 }
 
 impl TestSite {
     /// A copy of `tests/fixtures/minimal`, the smallest complete site.
-    pub fn minimal() -> Self {
+    pub(crate) fn minimal() -> Self {
         Self::copy_of(&fixtures().join("minimal"))
     }
 
-    pub fn copy_of(source: &Path) -> Self {
+    pub(crate) fn copy_of(source: &Path) -> Self {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(source, &dir.path().join("site"));
         TestSite { dir }
     }
 
-    pub fn root(&self) -> PathBuf {
+    pub(crate) fn root(&self) -> PathBuf {
         self.dir.path().join("site")
     }
 
-    pub fn output(&self) -> PathBuf {
+    pub(crate) fn output(&self) -> PathBuf {
         self.dir.path().join("public")
     }
 
-    pub fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.root().join(relative)
     }
 
     /// Writes (or replaces) a file of the site.
-    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Self {
+    pub(crate) fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Self {
         let path = self.path(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
@@ -54,13 +54,13 @@ impl TestSite {
     }
 
     /// Replaces `from` with `to` in a file of the site, checking that `from` is there.
-    pub fn edit(&self, relative: &str, from: &str, to: &str) -> &Self {
+    pub(crate) fn edit(&self, relative: &str, from: &str, to: &str) -> &Self {
         let text = std::fs::read_to_string(self.path(relative)).unwrap();
         assert!(text.contains(from), "{relative} does not contain {from:?}");
         self.write(relative, text.replacen(from, to, 1))
     }
 
-    pub fn remove(&self, relative: &str) -> &Self {
+    pub(crate) fn remove(&self, relative: &str) -> &Self {
         let path = self.path(relative);
         if path.is_dir() {
             std::fs::remove_dir_all(path).unwrap();
@@ -70,7 +70,7 @@ impl TestSite {
         self
     }
 
-    pub fn options(&self) -> BuildOptions {
+    pub(crate) fn options(&self) -> BuildOptions {
         BuildOptions {
             site: self.root(),
             output: Some(self.output()),
@@ -81,12 +81,12 @@ impl TestSite {
         }
     }
 
-    pub fn build(&self) -> Result<BuildReport, Diagnostics> {
+    pub(crate) fn build(&self) -> Result<BuildReport, Diagnostics> {
         build(&self.options())
     }
 
     /// Builds, expecting failure, and returns every diagnostic as printed, one per line.
-    pub fn errors(&self) -> String {
+    pub(crate) fn errors(&self) -> String {
         match self.build() {
             Ok(report) => panic!("the build succeeded: {}", report.summary()),
             Err(problems) => problems.to_string(),
@@ -94,7 +94,7 @@ impl TestSite {
     }
 
     /// Builds, expecting success.
-    pub fn built(&self) -> Built {
+    pub(crate) fn built(&self) -> Built {
         match self.build() {
             Ok(report) => Built {
                 root: report.output.clone(),
@@ -106,13 +106,13 @@ impl TestSite {
 }
 
 /// A finished build's output, for reading pages.
-pub struct Built {
-    pub root: PathBuf,
-    pub report: BuildReport,
+pub(crate) struct Built {
+    pub(crate) root: PathBuf,
+    pub(crate) report: BuildReport,
 }
 
 impl Built {
-    pub fn page(&self, relative: &str) -> Html {
+    pub(crate) fn page(&self, relative: &str) -> Html {
         let path = self.root.join(relative);
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -120,7 +120,7 @@ impl Built {
     }
 
     /// Every HTML file of the output, relative, `/`-separated, sorted.
-    pub fn html_files(&self) -> Vec<String> {
+    pub(crate) fn html_files(&self) -> Vec<String> {
         files_under(&self.root)
             .into_iter()
             .filter(|f| f.ends_with(".html"))
@@ -129,7 +129,7 @@ impl Built {
 }
 
 /// Every file of an output but souk's marker (which names the build), with its bytes.
-pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
     files_under(root)
         .into_iter()
         .filter(|f| f != ".souk-output")
@@ -140,7 +140,7 @@ pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-pub fn files_under(root: &Path) -> Vec<String> {
+pub(crate) fn files_under(root: &Path) -> Vec<String> {
     let mut files: Vec<String> = walkdir::WalkDir::new(root)
         .into_iter()
         .filter_map(Result::ok)
@@ -158,7 +158,7 @@ pub fn files_under(root: &Path) -> Vec<String> {
 }
 
 /// The text of every element matching `selector`, whitespace collapsed.
-pub fn texts(html: &Html, selector: &str) -> Vec<String> {
+pub(crate) fn texts(html: &Html, selector: &str) -> Vec<String> {
     let selector = Selector::parse(selector).unwrap();
     html.select(&selector)
         .map(|e| {
@@ -172,7 +172,7 @@ pub fn texts(html: &Html, selector: &str) -> Vec<String> {
 }
 
 /// The `attr` of every element matching `selector`.
-pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
+pub(crate) fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
     let selector = Selector::parse(selector).unwrap();
     html.select(&selector)
         .filter_map(|e| e.value().attr(attr))
@@ -181,7 +181,7 @@ pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
 }
 
 /// `hreflang` → `href` of the language switcher.
-pub fn switcher(html: &Html) -> BTreeMap<String, String> {
+pub(crate) fn switcher(html: &Html) -> BTreeMap<String, String> {
     let selector = Selector::parse("nav.langs a[hreflang]").unwrap();
     html.select(&selector)
         .map(|a| {
@@ -194,7 +194,7 @@ pub fn switcher(html: &Html) -> BTreeMap<String, String> {
 }
 
 /// Every URL a page points at: links, images (all srcset candidates), stylesheets.
-pub fn references(html: &Html) -> Vec<String> {
+pub(crate) fn references(html: &Html) -> Vec<String> {
     let mut refs = attrs(html, "a[href]", "href");
     refs.extend(attrs(html, "img[src]", "src"));
     refs.extend(attrs(html, "link[href]", "href"));
@@ -209,7 +209,7 @@ pub fn references(html: &Html) -> Vec<String> {
 }
 
 /// The output file a root-relative URL under `base_path` is served from, if it is one of ours.
-pub fn file_for(root: &Path, base_path: &str, url: &str) -> Option<PathBuf> {
+pub(crate) fn file_for(root: &Path, base_path: &str, url: &str) -> Option<PathBuf> {
     let path = url.split(['#', '?']).next()?;
     let inside = path.strip_prefix(base_path)?;
     let decoded = percent_encoding::percent_decode_str(inside)
@@ -237,14 +237,14 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// `souk serve` running on a free port of 127.0.0.1, stopped when dropped.
-pub struct Served {
+pub(crate) struct Served {
     child: std::process::Child,
-    pub port: u16,
+    pub(crate) port: u16,
 }
 
 impl Served {
     /// Starts `souk serve` with `args` (after `serve`) and waits until it answers `probe`.
-    pub fn start(args: &[&str], probe: &str) -> Served {
+    pub(crate) fn start(args: &[&str], probe: &str) -> Served {
         let port = free_port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
             .arg("serve")
@@ -265,12 +265,12 @@ impl Served {
     }
 
     /// Sends `GET target` exactly as written (no client normalises it) with `Host: localhost`.
-    pub fn get(&self, target: &str) -> Option<(u16, String)> {
+    pub(crate) fn get(&self, target: &str) -> Option<(u16, String)> {
         self.request(&format!("GET {target} HTTP/1.0\r\nHost: localhost\r\n\r\n"))
     }
 
     /// Sends a raw HTTP request; the status and the whole response.
-    pub fn request(&self, raw: &str) -> Option<(u16, String)> {
+    pub(crate) fn request(&self, raw: &str) -> Option<(u16, String)> {
         use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
         stream.write_all(raw.as_bytes()).ok()?;

@@ -16,3 +16,4 @@ mod properties;
 mod rendering;
 mod security;
 mod seo;
+mod theme_contract;

@@ -1,0 +1,220 @@
+//! docs/themes.md is the contract with themes: every variable it says a template receives is
+//! used by the templates below, and a site built with them renders (Tera fails on a field that
+//! does not exist). A name added to the doc but not to these templates, or a field renamed in
+//! the code but not in the doc, fails here.
+
+use std::collections::BTreeSet;
+
+use crate::harness::{TestSite, texts};
+
+/// What every template receives, used in full.
+const GLOBALS: &str = r#"
+<p class="lang">{{ lang.code }} {{ lang.name }} {{ lang.dir }}</p>
+<p>{{ t.home }}</p>
+<p>{{ site.name }} {{ site.tagline }} {{ site.legal_name }} {{ site.registration }} {{ site.founded }} {{ site.members }}</p>
+<p>{{ site.logo.url }} {{ site.logo.width }} {{ site.logo.height }} {{ site.home_url }}</p>
+<p>{{ site.contact.whatsapp }} {{ site.contact.whatsapp_url }} {{ site.contact.email }} {{ site.contact.phone }} {{ site.contact.phone_url }} {{ site.contact.address }} {{ site.contact.city }} {{ site.contact.country }}</p>
+<ul class="social">{% for s in site.social %}<li>{{ s.network }} {{ s.url }}</li>{% endfor %}</ul>
+<ul class="menus">{% for m in site.menu_header %}<li>{{ m.title }} {{ m.url }}</li>{% endfor %}{% for m in site.menu_footer %}<li>{{ m.title }} {{ m.url }}</li>{% endfor %}</ul>
+<ul class="categories">{% for c in site.categories %}<li>{{ c.name }} {{ c.url }}</li>{% endfor %}</ul>
+<p>{{ site.all_products_url }} {{ site.credits_url }}</p>
+<ul class="switcher">{% for l in languages %}<li>{{ l.code }} {{ l.name }} {{ l.dir }} {{ l.url }} {{ l.current }} {{ l.translated }}</li>{% endfor %}</ul>
+<p class="kind">{{ page.kind }}</p><p>{{ page.title }} {{ page.description }} {{ page.url }} {{ page.path }}</p>
+{{ seo | safe }}
+<p>{{ asset_url(path="css/main.css") }}</p>
+"#;
+
+/// The shared shapes: an image, a card, a pagination.
+fn image(var: &str) -> String {
+    format!(
+        "{{{{ {var}.src }}}} {{{{ {var}.srcset }}}} {{% for s in {var}.sources %}}{{{{ s.type }}}} {{{{ s.srcset }}}}{{% endfor %}} {{{{ {var}.width }}}} {{{{ {var}.height }}}} {{{{ {var}.alt }}}} {{{{ {var}.color }}}} {{{{ picture(image={var}, sizes=\"100vw\") }}}}"
+    )
+}
+
+fn cards(var: &str) -> String {
+    format!(
+        "<ul class=\"cards\">{{% for c in {var} %}}<li>{{{{ c.name }}}} {{{{ c.url }}}} {{{{ c.summary }}}} {{{{ c.price }}}} {{{{ c.from }}}} {{{{ c.compare_at }}}} {{{{ c.on_sale }}}} {{{{ c.in_stock }}}} {{{{ c.availability }}}} {}</li>{{% endfor %}}</ul>",
+        image("c.image")
+    )
+}
+
+const PAGINATION: &str = "<p>{{ pagination.current }} {{ pagination.total }} {{ pagination.prev_url }} {{ pagination.next_url }} {% for p in pagination.pages %}{{ p.number }} {{ p.url }} {{ p.current }}{% endfor %}</p>";
+
+fn templates() -> Vec<(&'static str, String)> {
+    let page = |body: String| {
+        format!(
+            "<!doctype html><html><body>{{% include \"partials/every-global.html\" %}}{body}</body></html>"
+        )
+    };
+    vec![
+        ("partials/every-global.html", GLOBALS.to_owned()),
+        (
+            "home.html",
+            page(format!(
+                "<p>{{{{ home.title }}}} {{{{ home.summary }}}} {{{{ home.story_html | safe }}}}</p>{}<ul>{{% for c in categories %}}<li>{{{{ c.name }}}} {{{{ c.url }}}} {{{{ c.summary }}}} {{{{ c.count }}}} {}</li>{{% endfor %}}</ul><ul>{{% for p in producers %}}<li>{{{{ p.name }}}} {{{{ p.role }}}} {{{{ p.url }}}} {}</li>{{% endfor %}}</ul>",
+                cards("featured"),
+                image("c.image"),
+                image("p.photo")
+            )),
+        ),
+        (
+            "product.html",
+            page(format!(
+                "<p>{{{{ product.id }}}} {{{{ product.name }}}} {{{{ product.summary }}}} {{{{ product.description_html | safe }}}} {{{{ product.sku }}}} {{{{ product.price }}}} {{{{ product.from }}}} {{{{ product.compare_at }}}} {{{{ product.on_sale }}}} {{{{ product.availability }}}} {{{{ product.in_stock }}}}</p>\
+                 {{% for i in product.images %}}{}{{% endfor %}}\
+                 <ul class=\"variants\">{{% for v in product.variants %}}<li>{{{{ v.label }}}} {{{{ v.sku }}}} {{{{ v.price }}}} {{{{ v.compare_at }}}} {{{{ v.on_sale }}}} {{{{ v.availability }}}} {{{{ v.in_stock }}}}</li>{{% endfor %}}</ul>\
+                 <p>{{{{ product.category.name }}}} {{{{ product.category.url }}}} {{{{ product.origin }}}} {{{{ product.weight_grams }}}}</p>\
+                 <ul class=\"certifications\">{{% for c in product.certifications %}}<li>{{{{ c.name }}}} {{{{ c.url }}}}</li>{{% endfor %}}</ul>\
+                 <ul>{{% for p in product.producers %}}<li>{{{{ p.name }}}} {{{{ p.role }}}} {{{{ p.url }}}} {}</li>{{% endfor %}}</ul>\
+                 <p>{{% for tag in product.tags %}}{{{{ tag }}}}{{% endfor %}} {{{{ product.order_url }}}} {{{{ product.order_email_url }}}}</p>\
+                 <p class=\"social-image\">{{{{ product.social_image.url }}}} {{{{ product.social_image.width }}}} {{{{ product.social_image.height }}}} {{{{ product.social_image.alt }}}}</p>",
+                image("i"),
+                image("p.photo")
+            )),
+        ),
+        (
+            "category.html",
+            page(format!(
+                "<p>{{{{ category.name }}}} {{{{ category.description_html | safe }}}} {{{{ category.url }}}}</p>{}{PAGINATION}",
+                cards("products")
+            )),
+        ),
+        (
+            "producer.html",
+            page(format!(
+                "<p>{{{{ producer.name }}}} {{{{ producer.role }}}} {{{{ producer.village }}}} {{{{ producer.member_since }}}} {{{{ producer.story_html | safe }}}} {}</p>{}",
+                image("producer.photo"),
+                cards("products")
+            )),
+        ),
+        (
+            "page.html",
+            page("<p>{{ content.title }} {{ content.body_html | safe }}</p>".to_owned()),
+        ),
+        ("404.html", page(String::new())),
+    ]
+}
+
+/// Backticked words of that section that are not template variables.
+const NOT_VARIABLES: [&str; 5] = ["base_url", "eager", "hreflang", "none", "replace"];
+
+/// The names docs/themes.md gives in "What templates receive": every backticked word made of
+/// lowercase letters, digits and `_` (values such as "ltr" or "in_stock" are written in quotes,
+/// and code in backticks holds other characters), but [`NOT_VARIABLES`].
+fn documented_names() -> BTreeSet<String> {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/themes.md"),
+    )
+    .unwrap();
+    let section = doc
+        .split("\n## What templates receive\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("docs/themes.md has a `What templates receive` section");
+    section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|word| {
+            !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .filter(|word| !NOT_VARIABLES.contains(word))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A fixture where every optional value is there: logo, tagline, phone, address, social links,
+/// a footer page, certifications with a link, variants, a category photo, a producer's village.
+fn complete_site() -> TestSite {
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "cooperative:\n  name: { fr: Coopérative Test, ar: تعاونية تجريبية }",
+        "cooperative:\n  name: { fr: Coopérative Test, ar: تعاونية تجريبية }\n  tagline: { fr: L'huile des femmes, ar: زيت النساء }\n  legal_name: Coopérative Test SARL\n  registration: RC 1234\n  founded: 2009\n  members: 62\n  logo: static/logo.svg",
+    );
+    site.edit(
+        "souk.yaml",
+        "  email: contact@coop.example",
+        "  email: contact@coop.example\n  phone: \"+212 5 24 00 00 00\"\n  address: { fr: Douar Tamri, ar: دوار تامري }\n  city: { fr: Essaouira, ar: الصويرة }\n  country: MA\nsocial:\n  - { network: instagram, url: \"https://instagram.com/coop\" }\ncertifications:\n  ecocert: { name: Ecocert, url: \"https://www.ecocert.com/\" }",
+    );
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"96\" height=\"48\"/>",
+    );
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "producers: [fatima]",
+        "producers: [fatima]\norigin: { fr: Essaouira, ar: الصويرة }\nweight_grams: 250\ntags: [bio]\ncertifications: [ecocert]\nvariants:\n  - { sku: T-ARG-50, label: 50 ml, price: \"70.00\", stock: 2 }\n  - { sku: T-ARG-100, label: { fr: 100 ml, ar: 100 مل }, price: \"120.00\", compare_at_price: \"150.00\" }",
+    );
+    let photo = std::fs::read(site.path("products/argan-oil/bottle.jpg")).unwrap();
+    site.write("categories/oils/jar.jpg", photo);
+    site.write(
+        "categories/oils/category.yaml",
+        "image: { file: jar.jpg, alt: { fr: Un pot, ar: جرة } }\n",
+    );
+    site.edit(
+        "producers/fatima/producer.yaml",
+        "member_since: 2011",
+        "member_since: 2011\nvillage: { fr: Tamri, ar: تامري }",
+    );
+    for (lang, title) in [("fr", "Livraison"), ("ar", "التوصيل")] {
+        site.write(
+            &format!("pages/delivery/{lang}.md"),
+            format!("---\ntitle: {title}\n---\nSous trois jours.\n"),
+        );
+    }
+    site.write("pages/delivery/page.yaml", "menu: footer\n");
+    site
+}
+
+#[test]
+fn every_documented_variable_is_used_by_these_templates() {
+    let used: String = templates().into_iter().map(|(_, t)| t).collect();
+    let words: BTreeSet<&str> = used
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .collect();
+    let missing: Vec<String> = documented_names()
+        .into_iter()
+        .filter(|name| !words.contains(name.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/themes.md names {missing:?}, which no template of this test uses: add them here"
+    );
+}
+
+#[test]
+fn every_documented_variable_exists() {
+    let site = complete_site();
+    for (name, source) in templates() {
+        site.write(&format!("templates/{name}"), source);
+    }
+    let built = site.built();
+    for (file, kind) in [
+        ("index.html", "home"),
+        ("products/argan-oil/index.html", "product"),
+        ("categories/oils/index.html", "category"),
+        ("products/index.html", "products"),
+        ("producers/fatima/index.html", "producer"),
+        ("about/index.html", "page"),
+        ("404.html", "not_found"),
+        ("ar/index.html", "home"),
+    ] {
+        assert_eq!(texts(&built.page(file), "p.kind"), [kind], "{file}");
+    }
+    // The optional values were there, so their fields were read.
+    let product = built.page("products/argan-oil/index.html");
+    assert_eq!(
+        texts(&product, "ul.variants li").len(),
+        2,
+        "both variants rendered"
+    );
+    assert_eq!(
+        texts(&product, "ul.certifications li"),
+        ["Ecocert https://www.ecocert.com/"]
+    );
+    assert!(texts(&product, "p.social-image")[0].starts_with("https://coop.example/images/"));
+}
