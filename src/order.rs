@@ -37,13 +37,62 @@ pub(crate) fn tel(phone: &str) -> String {
     format!("tel:{digits}")
 }
 
-/// The prefilled order message: the theme's `order_message` with `{name}`, `{sku}` and `{url}`
-/// filled in.
-pub(crate) fn message(pattern: &str, name: &str, sku: &str, url: &str) -> String {
+/// One thing a message is about: a product, or one variant of it.
+pub(crate) struct Item<'a> {
+    /// The product's name.
+    pub(crate) name: &'a str,
+    /// The variant's label, for a product sold in several.
+    pub(crate) variant: Option<&'a str>,
+    pub(crate) sku: &'a str,
+    /// The price as the page shows it.
+    pub(crate) price: &'a str,
+    pub(crate) quantity: u32,
+    /// On preorder: the message says so.
+    pub(crate) preorder: bool,
+    /// The product page's absolute address.
+    pub(crate) url: &'a str,
+}
+
+/// The theme's UI strings that messages are made of.
+pub(crate) struct Patterns<'a> {
+    /// `order_message`: `{quantity}`, `{item}` (the name, and the variant after ` – `),
+    /// `{sku}`, `{price}`, `{note}` (the preorder note, or nothing), `{url}`; `{name}` is
+    /// `{item}` too.
+    pub(crate) order: &'a str,
+    /// `ask_message`, for what is out of stock: the same placeholders.
+    pub(crate) ask: &'a str,
+    /// `preorder_note`, put at `{note}` for a preorder.
+    pub(crate) preorder_note: &'a str,
+}
+
+/// The order message for `item`.
+pub(crate) fn order_message(patterns: &Patterns<'_>, item: &Item<'_>) -> String {
+    fill(patterns.order, patterns, item)
+}
+
+/// The message asking about `item`, which is out of stock.
+pub(crate) fn ask_message(patterns: &Patterns<'_>, item: &Item<'_>) -> String {
+    fill(patterns.ask, patterns, item)
+}
+
+fn fill(pattern: &str, patterns: &Patterns<'_>, item: &Item<'_>) -> String {
+    let name = match item.variant {
+        Some(variant) => format!("{} – {variant}", item.name),
+        None => item.name.to_owned(),
+    };
+    let note = if item.preorder {
+        patterns.preorder_note
+    } else {
+        ""
+    };
     pattern
-        .replace("{name}", name)
-        .replace("{sku}", sku)
-        .replace("{url}", url)
+        .replace("{item}", &name)
+        .replace("{name}", &name)
+        .replace("{quantity}", &item.quantity.to_string())
+        .replace("{sku}", item.sku)
+        .replace("{price}", item.price)
+        .replace("{note}", note)
+        .replace("{url}", item.url)
 }
 
 fn encode(text: &str) -> String {
@@ -54,17 +103,46 @@ fn encode(text: &str) -> String {
 mod tests {
     use super::*;
 
+    const PATTERNS: Patterns<'static> = Patterns {
+        order: "Bonjour : {quantity} × {item} ({sku}), {price}{note}\n{url}",
+        ask: "Avez-vous {item} ({sku}) ? {url}",
+        preorder_note: " (précommande)",
+    };
+
+    fn item(variant: Option<&'static str>, preorder: bool) -> Item<'static> {
+        Item {
+            name: "Huile d'argan",
+            variant,
+            sku: "ARG-250",
+            price: "120,00 MAD",
+            quantity: 1,
+            preorder,
+            url: "https://coop.example/products/argan/",
+        }
+    }
+
     #[test]
-    fn links_carry_the_message_percent_encoded() {
-        let text = message(
-            "Bonjour : {name} ({sku}) {url}",
-            "Huile d'argan",
-            "ARG-250",
-            "https://coop.example/products/argan/",
+    fn messages_name_the_item_variant_quantity_price_and_page() {
+        assert_eq!(
+            order_message(&PATTERNS, &item(Some("250 ml"), false)),
+            "Bonjour : 1 × Huile d'argan – 250 ml (ARG-250), 120,00 MAD\nhttps://coop.example/products/argan/"
         );
         assert_eq!(
-            whatsapp_message("212600000000", &text),
-            "https://wa.me/212600000000?text=Bonjour%20%3A%20Huile%20d%27argan%20%28ARG%2D250%29%20https%3A%2F%2Fcoop%2Eexample%2Fproducts%2Fargan%2F"
+            order_message(&PATTERNS, &item(None, true)),
+            "Bonjour : 1 × Huile d'argan (ARG-250), 120,00 MAD (précommande)\nhttps://coop.example/products/argan/"
+        );
+        assert_eq!(
+            ask_message(&PATTERNS, &item(Some("1 l"), false)),
+            "Avez-vous Huile d'argan – 1 l (ARG-250) ? https://coop.example/products/argan/"
+        );
+    }
+
+    #[test]
+    fn links_carry_the_message_percent_encoded() {
+        let text = "Bonjour : Huile d'argan (ARG-250)\nhttps://coop.example/";
+        assert_eq!(
+            whatsapp_message("212600000000", text),
+            "https://wa.me/212600000000?text=Bonjour%20%3A%20Huile%20d%27argan%20%28ARG%2D250%29%0Ahttps%3A%2F%2Fcoop%2Eexample%2F"
         );
         assert_eq!(
             email_message("a@b.ma", "Huile", "x y"),

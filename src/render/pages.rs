@@ -215,20 +215,37 @@ impl LangContext<'_> {
         let site = self.site;
         let category = &site.categories[product.category];
         let category_text = self.text(&category.texts[self.index]);
-        let message = order::message(
-            &self.string("order_message"),
-            &text.title,
-            &product.sku,
-            &self.urls.absolute(&text.path),
+        let url = self.urls.absolute(&text.path);
+        let price = self.prices.price(product.price);
+        let links = self.order_links(
+            &order::Item {
+                name: &text.title,
+                variant: None,
+                sku: &product.sku,
+                price: &price,
+                quantity: 1,
+                preorder: product.availability == Availability::Preorder,
+                url: &url,
+            },
+            product.availability,
         );
-        let contact = &site.config.contact;
+        // A product sold in variants is ordered variant by variant.
+        let links = if product.variants.is_empty() {
+            links
+        } else {
+            OrderLinks {
+                order_url: None,
+                order_email_url: None,
+                ..links
+            }
+        };
         ProductView {
             id: product.id.clone(),
             name: text.title.clone(),
             summary: text.summary.clone(),
             description_html: self.markdown(&text.body),
             sku: product.sku.clone(),
-            price: self.prices.price(product.price),
+            price,
             from: product.price_from,
             compare_at: product.compare_at.map(|c| self.prices.price(c)),
             on_sale: product.compare_at.is_some(),
@@ -238,14 +255,33 @@ impl LangContext<'_> {
             variants: product
                 .variants
                 .iter()
-                .map(|v| VariantView {
-                    label: self.localized(&v.label),
-                    sku: v.sku.clone(),
-                    price: self.prices.price(v.price),
-                    compare_at: v.compare_at.map(|c| self.prices.price(c)),
-                    on_sale: v.compare_at.is_some(),
-                    availability: v.availability,
-                    in_stock: v.availability == Availability::InStock,
+                .map(|v| {
+                    let label = self.localized(&v.label);
+                    let price = self.prices.price(v.price);
+                    let links = self.order_links(
+                        &order::Item {
+                            name: &text.title,
+                            variant: Some(&label),
+                            sku: &v.sku,
+                            price: &price,
+                            quantity: 1,
+                            preorder: v.availability == Availability::Preorder,
+                            url: &url,
+                        },
+                        v.availability,
+                    );
+                    VariantView {
+                        sku: v.sku.clone(),
+                        compare_at: v.compare_at.map(|c| self.prices.price(c)),
+                        on_sale: v.compare_at.is_some(),
+                        availability: v.availability,
+                        in_stock: v.availability == Availability::InStock,
+                        order_url: links.order_url,
+                        order_email_url: links.order_email_url,
+                        ask_url: links.ask_url,
+                        label,
+                        price,
+                    }
                 })
                 .collect(),
             category: NamedLink {
@@ -269,17 +305,69 @@ impl LangContext<'_> {
                 .filter_map(|&p| self.producer_card(p))
                 .collect(),
             tags: product.tags.clone(),
+            order_url: links.order_url,
+            order_email_url: links.order_email_url,
+            ask_url: links.ask_url,
+            social_image: self.social_image(product),
+        }
+    }
+
+    /// The links that order `item` (or ask about it when it is out of stock), by the contacts
+    /// the shop has.
+    fn order_links(&self, item: &order::Item<'_>, availability: Availability) -> OrderLinks {
+        let contact = &self.site.config.contact;
+        let (order, ask, note) = (
+            self.string("order_message"),
+            self.string("ask_message"),
+            self.string("preorder_note"),
+        );
+        let patterns = order::Patterns {
+            order: &order,
+            ask: &ask,
+            preorder_note: &note,
+        };
+        if availability == Availability::OutOfStock {
+            let message = order::ask_message(&patterns, item);
+            let by_whatsapp = contact
+                .whatsapp
+                .as_deref()
+                .map(|n| order::whatsapp_message(n, &message));
+            let by_email = || {
+                contact
+                    .email
+                    .as_deref()
+                    .map(|e| order::email_message(e, item.name, &message))
+            };
+            return OrderLinks {
+                order_url: None,
+                order_email_url: None,
+                ask_url: by_whatsapp.or_else(by_email),
+            };
+        }
+        let message = order::order_message(&patterns, item);
+        let subject = match item.variant {
+            Some(variant) => format!("{} – {variant}", item.name),
+            None => item.name.to_owned(),
+        };
+        OrderLinks {
             order_url: contact
                 .whatsapp
                 .as_deref()
                 .map(|n| order::whatsapp_message(n, &message)),
-            social_image: self.social_image(product),
             order_email_url: contact
                 .email
                 .as_deref()
-                .map(|e| order::email_message(e, &text.title, &message)),
+                .map(|e| order::email_message(e, &subject, &message)),
+            ask_url: None,
         }
     }
+}
+
+/// How a product or variant is ordered.
+struct OrderLinks {
+    order_url: Option<String>,
+    order_email_url: Option<String>,
+    ask_url: Option<String>,
 }
 
 /// A page's summary, or the text of its body when it has none.

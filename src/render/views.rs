@@ -170,8 +170,12 @@ pub(super) struct ProductView {
     pub(super) certifications: Vec<CertificationView>,
     pub(super) producers: Vec<ProducerCard>,
     pub(super) tags: Vec<String>,
+    /// Ordering the product (one without variants) by WhatsApp or e-mail; none when it is
+    /// out of stock, sold in variants, or the shop has no such contact.
     pub(super) order_url: Option<String>,
     pub(super) order_email_url: Option<String>,
+    /// Asking about it by WhatsApp when it is out of stock.
+    pub(super) ask_url: Option<String>,
     pub(super) social_image: Option<SocialImageView>,
 }
 
@@ -184,6 +188,11 @@ pub(super) struct VariantView {
     pub(super) on_sale: bool,
     pub(super) availability: Availability,
     pub(super) in_stock: bool,
+    /// Ordering this variant by WhatsApp or e-mail; none when it is out of stock.
+    pub(super) order_url: Option<String>,
+    pub(super) order_email_url: Option<String>,
+    /// Asking about it by WhatsApp when it is out of stock.
+    pub(super) ask_url: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -14,8 +14,13 @@ fn product_page_shows_price_sale_photo_producer_and_order_links() {
         texts(&page, "main .price-lg .price-was"),
         ["Prix habituel : 1\u{202f}500,00 MAD"]
     );
-    let order = attrs(&page, "a[href^='https://wa.me/']", "href");
-    assert!(order.contains(&"https://wa.me/212600000000?text=Bonjour%2C%20je%20souhaite%20commander%20%3A%20Huile%20d%27argan%20%28T%2DARG%29%20https%3A%2F%2Fcoop%2Eexample%2Fproducts%2Fargan%2Doil%2F".to_owned()), "{order:?}");
+    let order = attrs(&page, "main .order a[href^='https://wa.me/']", "href");
+    assert_eq!(
+        order.iter().map(|u| whatsapp_text(u)).collect::<Vec<_>>(),
+        [
+            "Bonjour, je souhaite commander : 1 × Huile d'argan (T-ARG), 1\u{202f}234,50 MAD\nhttps://coop.example/products/argan-oil/"
+        ]
+    );
     let mail = attrs(&page, "a[href^='mailto:']", "href");
     assert!(
         mail.iter()
@@ -30,6 +35,77 @@ fn product_page_shows_price_sale_photo_producer_and_order_links() {
         Some(1),
         "{image:?}"
     );
+}
+
+/// The text of a `https://wa.me/<number>?text=…` link, decoded.
+fn whatsapp_text(url: &str) -> String {
+    let (_, text) = url.split_once("?text=").expect("a wa.me link with a text");
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}
+
+#[test]
+fn every_variant_is_ordered_by_its_own_link_and_what_is_sold_out_only_asked_about() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "producers: [fatima]",
+        "producers: [fatima]\nvariants:\n  - { sku: T-ARG-50, label: { fr: 50 ml, ar: 50 مل }, price: \"70.00\", stock: 4 }\n  - { sku: T-ARG-100, label: 100 ml, price: \"120.00\", stock: 0 }\n  - { sku: T-ARG-1L, label: 1 l, price: \"900.00\", availability: preorder }",
+    );
+    let built = site.built();
+    let page = built.page("products/argan-oil/index.html");
+    let rows = |selector: &str| -> Vec<String> {
+        attrs(&page, selector, "href")
+            .iter()
+            .map(|u| whatsapp_text(u))
+            .collect()
+    };
+    assert_eq!(
+        rows("main .order-variants a.button-wa"),
+        [
+            "Bonjour, je souhaite commander : 1 × Huile d'argan – 50 ml (T-ARG-50), 70,00 MAD\nhttps://coop.example/products/argan-oil/",
+            "Bonjour, je souhaite commander : 1 × Huile d'argan – 1 l (T-ARG-1L), 900,00 MAD (précommande)\nhttps://coop.example/products/argan-oil/",
+        ],
+        "one order link per variant in stock or on preorder"
+    );
+    assert_eq!(
+        rows("main .order-variants a.button-ghost[href^='https://wa.me/']"),
+        [
+            "Bonjour, Huile d'argan – 100 ml (T-ARG-100) est épuisé : pouvez-vous me dire quand il sera de retour ? https://coop.example/products/argan-oil/"
+        ],
+        "the sold-out variant is only asked about"
+    );
+    let mails = attrs(&page, "main .order-variants a[href^='mailto:']", "href");
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert!(mails[0].starts_with("mailto:contact@coop.example?subject=Huile%20d%27argan%20%E2%80%93%2050%20ml&body=Bonjour%2C%20je%20souhaite%20commander%20%3A%201%20%C3%97%20Huile"), "{mails:?}");
+    // The product-level buttons give way to the variants'.
+    assert!(attrs(&page, "main p.order-actions a", "href").is_empty());
+    // In Arabic, the message is Arabic and names the Arabic label.
+    let arabic = built.page("ar/products/زيت-أركان/index.html");
+    let first = attrs(&arabic, "main .order-variants a.button-wa", "href");
+    assert_eq!(
+        whatsapp_text(&first[0]),
+        "السلام عليكم، أود طلب: 1 × زيت أركان – 50 مل (T-ARG-50)، 70,00 د.م.\nhttps://coop.example/ar/products/%D8%B2%D9%8A%D8%AA-%D8%A3%D8%B1%D9%83%D8%A7%D9%86/"
+    );
+
+    // A product without variants, sold out: no order link, one to ask about it.
+    site.edit("products/argan-oil/product.yaml", "stock: 3", "stock: 0");
+    let yaml = std::fs::read_to_string(site.path("products/argan-oil/product.yaml")).unwrap();
+    let without_variants = &yaml[..yaml.find("variants:").unwrap()];
+    site.write("products/argan-oil/product.yaml", without_variants);
+    let page = site.built().page("products/argan-oil/index.html");
+    assert_eq!(
+        attrs(&page, "main .order a[href^='https://wa.me/']", "href")
+            .iter()
+            .map(|u| whatsapp_text(u))
+            .collect::<Vec<_>>(),
+        [
+            "Bonjour, Huile d'argan (T-ARG) est épuisé : pouvez-vous me dire quand il sera de retour ? https://coop.example/products/argan-oil/"
+        ]
+    );
+    assert!(attrs(&page, "main .order a[href^='mailto:']", "href").is_empty());
 }
 
 #[test]

@@ -62,11 +62,11 @@ fn templates() -> Vec<(&'static str, String)> {
             page(format!(
                 "<p>{{{{ product.id }}}} {{{{ product.name }}}} {{{{ product.summary }}}} {{{{ product.description_html | safe }}}} {{{{ product.sku }}}} {{{{ product.price }}}} {{{{ product.from }}}} {{{{ product.compare_at }}}} {{{{ product.on_sale }}}} {{{{ product.availability }}}} {{{{ product.in_stock }}}}</p>\
                  {{% for i in product.images %}}{}{{% endfor %}}\
-                 <ul class=\"variants\">{{% for v in product.variants %}}<li>{{{{ v.label }}}} {{{{ v.sku }}}} {{{{ v.price }}}} {{{{ v.compare_at }}}} {{{{ v.on_sale }}}} {{{{ v.availability }}}} {{{{ v.in_stock }}}}</li>{{% endfor %}}</ul>\
+                 <ul class=\"variants\">{{% for v in product.variants %}}<li>{{{{ v.label }}}} {{{{ v.sku }}}} {{{{ v.price }}}} {{{{ v.compare_at }}}} {{{{ v.on_sale }}}} {{{{ v.availability }}}} {{{{ v.in_stock }}}} {{{{ v.order_url }}}} {{{{ v.order_email_url }}}} {{{{ v.ask_url }}}}</li>{{% endfor %}}</ul>\
                  <p>{{{{ product.category.name }}}} {{{{ product.category.url }}}} {{{{ product.origin }}}} {{{{ product.weight_grams }}}}</p>\
                  <ul class=\"certifications\">{{% for c in product.certifications %}}<li>{{{{ c.name }}}} {{{{ c.url }}}}</li>{{% endfor %}}</ul>\
                  <ul>{{% for p in product.producers %}}<li>{{{{ p.name }}}} {{{{ p.role }}}} {{{{ p.url }}}} {}</li>{{% endfor %}}</ul>\
-                 <p>{{% for tag in product.tags %}}{{{{ tag }}}}{{% endfor %}} {{{{ product.order_url }}}} {{{{ product.order_email_url }}}}</p>\
+                 <p>{{% for tag in product.tags %}}{{{{ tag }}}}{{% endfor %}} {{{{ product.order_url }}}} {{{{ product.order_email_url }}}} {{{{ product.ask_url }}}}</p>\
                  <p class=\"social-image\">{{{{ product.social_image.url }}}} {{{{ product.social_image.width }}}} {{{{ product.social_image.height }}}} {{{{ product.social_image.alt }}}}</p>",
                 image("i"),
                 image("p.photo")
