@@ -218,7 +218,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .save(&cache_dir, lock.output());
     stage("swap in the output");
     warnings.sort();
-    let pages_rendered = rendered.pages_per_lang.iter().sum::<usize>() - rendered.reused;
+    let pages_rendered = rendered.pages_per_lang.values().sum::<usize>() - rendered.reused;
     Ok(BuildReport {
         output,
         pages: site

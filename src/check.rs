@@ -8,7 +8,7 @@ use std::path::Path;
 use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::lang::Localized;
+use crate::lang::{LangIndex, Localized};
 use crate::model::{self, ImageRef, Site, Text};
 use crate::plan::Plan;
 use crate::source::Availability;
@@ -54,7 +54,7 @@ pub fn audit(site: &Site, static_files: &[String]) -> Diagnostics {
     let mut findings = Diagnostics::new();
     let config = &site.config;
     let known = known_paths(site, static_files);
-    for lang in 0..config.languages.len() {
+    for lang in config.langs() {
         let coop = config.text(&config.cooperative.name, lang);
         let mut titles: HashMap<String, &Path> = HashMap::new();
         let mut texts: Vec<(&Text, &str)> = Vec::new();
@@ -220,7 +220,7 @@ fn links(
     findings: &mut Diagnostics,
     site: &Site,
     text: &Text,
-    lang: usize,
+    lang: LangIndex,
     known: &HashSet<String>,
 ) {
     let base = site.config.base_url.path();

@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, did_you_mean};
 use crate::images::{Format, ImageSettings};
-use crate::lang::{Direction, Lang, Localized};
+use crate::lang::{Direction, Lang, LangIndex, Localized};
 use crate::money::Currency;
 use crate::yaml::position;
 
@@ -226,28 +226,38 @@ pub struct SiteConfig {
 impl SiteConfig {
     /// The default language: the first listed, whose pages are at the site's root.
     pub fn default_lang(&self) -> &Lang {
-        &self.languages[0].code
+        &self.lang(LangIndex::DEFAULT).code
     }
 
     /// A translated text of this file in language `lang` (an index of `languages`): its own
     /// translation, else the default language's, else any.
-    pub fn text<'a>(&self, text: &'a Localized, lang: usize) -> &'a str {
-        text.get(&self.languages[lang].code, self.default_lang())
+    pub fn text<'a>(&self, text: &'a Localized, lang: LangIndex) -> &'a str {
+        text.get(&self.lang(lang).code, self.default_lang())
     }
 
-    /// Where the pages of language `index` live: `""` for the default language (at the site's
+    /// Where the pages of language `lang` live: `""` for the default language (at the site's
     /// root), `"ar/"` for the others.
-    pub fn lang_prefix(&self, index: usize) -> String {
-        if index == 0 {
+    pub fn lang_prefix(&self, lang: LangIndex) -> String {
+        if lang.is_default() {
             String::new()
         } else {
-            format!("{}/", self.languages[index].code)
+            format!("{}/", self.lang(lang).code)
         }
     }
 
     /// The site's language with this code, if there is one.
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code.as_str() == code)
+    }
+
+    /// The language at `lang`.
+    pub fn lang(&self, lang: LangIndex) -> &Language {
+        &self.languages[lang.get()]
+    }
+
+    /// Every language of the site, in order.
+    pub fn langs(&self) -> impl Iterator<Item = LangIndex> + Clone + use<> {
+        LangIndex::all(self.languages.len())
     }
 }
 

@@ -45,6 +45,104 @@ impl fmt::Display for Lang {
     }
 }
 
+/// Which language of the site: its position in `souk.yaml`'s `languages:` list, 0 being the
+/// default language. Values kept per language are indexed by it ([`PerLang`]), never by a bare
+/// number, so a language cannot be mixed up with a product or a page number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LangIndex(usize);
+
+impl LangIndex {
+    /// The default language: the first in `souk.yaml`, at the root of the site.
+    pub const DEFAULT: LangIndex = LangIndex(0);
+
+    /// The position in `languages:`.
+    pub fn get(self) -> usize {
+        self.0
+    }
+
+    /// Whether this is the default language.
+    pub fn is_default(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Every language of a site with `count` languages, in order.
+    pub fn all(count: usize) -> impl Iterator<Item = LangIndex> + Clone {
+        (0..count).map(LangIndex)
+    }
+}
+
+/// One value per language of the site, in the order of `languages:`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PerLang<T>(Vec<T>);
+
+impl<T> PerLang<T> {
+    /// The values, each with its language.
+    pub fn iter(&self) -> impl Iterator<Item = (LangIndex, &T)> {
+        self.0.iter().enumerate().map(|(i, v)| (LangIndex(i), v))
+    }
+
+    /// The values, in language order.
+    pub fn values(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    /// The values, to change them, each with its language.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (LangIndex, &mut T)> {
+        self.0
+            .iter_mut()
+            .enumerate()
+            .map(|(i, v)| (LangIndex(i), v))
+    }
+
+    /// How many languages.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no language (never, for a loaded site).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The value of the default language and those of the others.
+    pub fn split_default_mut(&mut self) -> Option<(&mut T, &mut [T])> {
+        self.0.split_first_mut()
+    }
+}
+
+impl<T> std::ops::Index<LangIndex> for PerLang<T> {
+    type Output = T;
+    fn index(&self, lang: LangIndex) -> &T {
+        &self.0[lang.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<LangIndex> for PerLang<T> {
+    fn index_mut(&mut self, lang: LangIndex) -> &mut T {
+        &mut self.0[lang.0]
+    }
+}
+
+impl<T> FromIterator<T> for PerLang<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        PerLang(iter.into_iter().collect())
+    }
+}
+
+impl<T> From<Vec<T>> for PerLang<T> {
+    fn from(values: Vec<T>) -> Self {
+        PerLang(values)
+    }
+}
+
+impl<T> IntoIterator for PerLang<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// Text direction, for `<html dir>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

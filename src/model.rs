@@ -8,7 +8,7 @@ use serde_saphyr::Spanned;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::lang::Localized;
+use crate::lang::{LangIndex, Localized};
 use crate::money::{DecimalText, Minor, parse_price};
 use crate::source::{
     self, Availability, Bundle, CategoryFront, Doc, Found, HomeFront, Menu, PageFront,
@@ -19,7 +19,7 @@ use crate::yaml::position;
 
 /// Values by language index, in the order of [`SiteConfig::languages`]; `None` where a thing is
 /// not published in that language.
-pub type PerLang<T> = Vec<Option<T>>;
+pub type PerLang<T> = crate::lang::PerLang<Option<T>>;
 
 /// The whole shop, ready to render.
 #[derive(Debug)]
@@ -382,11 +382,11 @@ impl Resolver<'_> {
         fallback: bool,
         fields: impl Fn(&F) -> (String, Option<String>, Option<&Spanned<String>>),
     ) -> PerLang<Text> {
-        let mut texts: PerLang<Text> = Vec::with_capacity(bundle.docs.len());
+        let mut texts: Vec<Option<Text>> = Vec::with_capacity(bundle.docs.len());
         let mut missing = Vec::new();
-        for (index, doc) in bundle.docs.iter().enumerate() {
+        for (index, doc) in self.config.langs().zip(&bundle.docs) {
             let Some(doc) = doc else {
-                missing.push(self.config.languages[index].code.as_str());
+                missing.push(self.config.lang(index).code.as_str());
                 texts.push(None);
                 continue;
             };
@@ -408,11 +408,12 @@ impl Resolver<'_> {
                 translated: true,
             }));
         }
+        let mut texts = PerLang::from(texts);
         if missing.is_empty() {
             return texts;
         }
         let files: Vec<String> = missing.iter().map(|c| format!("{c}.md")).collect();
-        match (&texts[0], fallback) {
+        match (&texts[LangIndex::DEFAULT], fallback) {
             (Some(default), true) => {
                 let default = default.clone();
                 self.problems.push(
@@ -421,12 +422,12 @@ impl Resolver<'_> {
                         format!(
                             "no translation in {}: the {} text is shown there",
                             missing.join(", "),
-                            self.config.languages[0].name
+                            self.config.lang(LangIndex::DEFAULT).name
                         ),
                     )
                     .hint(format!("add {}", files.join(", "))),
                 );
-                for (index, text) in texts.iter_mut().enumerate() {
+                for (index, text) in texts.iter_mut() {
                     if text.is_none() {
                         let slug = default
                             .path
@@ -446,14 +447,18 @@ impl Resolver<'_> {
             (None, true) => self.problems.push(
                 Diagnostic::error(
                     &bundle.dir,
-                    format!("this folder has no `{}.md`", self.config.languages[0].code),
+                    format!(
+                        "this folder has no `{}.md`",
+                        self.config.lang(LangIndex::DEFAULT).code
+                    ),
                 )
                 .hint(format!(
                     "add `{}.md` with the {} text; it is shown where a translation is missing",
-                    self.config.languages[0].code, self.config.languages[0].name
+                    self.config.lang(LangIndex::DEFAULT).code,
+                    self.config.lang(LangIndex::DEFAULT).name
                 )),
             ),
-            (_, false) if texts.iter().all(Option::is_none) => self.problems.push(
+            (_, false) if texts.values().all(Option::is_none) => self.problems.push(
                 Diagnostic::warning(&bundle.dir, "no language file, so this is not published")
                     .hint(format!("add {}", files.join(", "))),
             ),
@@ -849,7 +854,7 @@ impl Resolver<'_> {
     fn check_unique_paths(&mut self, items: &[(&PerLang<Text>, &String)], what: &str) {
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for (texts, id) in items {
-            for text in texts.iter().flatten().filter(|t| t.translated) {
+            for text in texts.values().flatten().filter(|t| t.translated) {
                 if let Some(other) = seen.insert(text.path.as_str(), id.as_str()) {
                     self.problems.push(
                         Diagnostic::error(
@@ -879,7 +884,7 @@ impl Resolver<'_> {
         reserved.extend(self.config.languages.iter().map(|l| l.code.as_str()));
         reserved.extend(static_files.iter().filter_map(|f| f.split('/').next()));
         for page in pages {
-            for (index, text) in page.texts.iter().enumerate() {
+            for (index, text) in page.texts.iter() {
                 let Some(text) = text else { continue };
                 let prefix = self.config.lang_prefix(index);
                 let slug = text.path[prefix.len()..].trim_end_matches('/');
@@ -906,14 +911,15 @@ impl Resolver<'_> {
             )
         });
         if default.is_none() {
-            let code = self.config.languages[0].code.as_str();
+            let code = self.config.lang(LangIndex::DEFAULT).code.as_str();
             self.problems.push(
                 Diagnostic::error(format!("{}/{code}.md", source::HOME), "the home page has no text in the default language")
                     .hint(format!("add `home/{code}.md` with a `title`, an optional `summary` and the cooperative's story")),
             );
         }
-        docs.into_iter()
-            .enumerate()
+        self.config
+            .langs()
+            .zip(docs)
             .map(|(index, doc)| {
                 let path = self.config.lang_prefix(index);
                 match (doc, &default) {
@@ -1006,7 +1012,7 @@ impl Site {
 }
 
 /// Products of the home page: featured ones first, then the rest, in product order.
-pub fn featured(site: &Site, lang: usize) -> Vec<usize> {
+pub fn featured(site: &Site, lang: LangIndex) -> Vec<usize> {
     let published = |i: &usize| site.products[*i].texts[lang].is_some();
     let (mut chosen, rest): (Vec<usize>, Vec<usize>) = (0..site.products.len())
         .filter(published)

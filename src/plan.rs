@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::lang::{LangIndex, PerLang};
 use crate::model::{self, Site, Text};
 
 /// Which page: its kind and what it shows. The one name for a page in render, seo and check;
@@ -89,15 +90,15 @@ pub(crate) fn pages_for(items: usize, per_page: usize) -> usize {
 pub(crate) struct Plan<'a> {
     site: &'a Site,
     /// By language: the products published in it, in catalogue order.
-    published: Vec<Vec<usize>>,
+    published: PerLang<Vec<usize>>,
     /// By language, then category: the category's products published in that language.
-    in_category: Vec<Vec<Vec<usize>>>,
+    in_category: PerLang<Vec<Vec<usize>>>,
 }
 
 impl<'a> Plan<'a> {
     pub(crate) fn new(site: &'a Site) -> Plan<'a> {
-        let languages = 0..site.config.languages.len();
-        let published_in = |lang: usize, products: &mut dyn Iterator<Item = usize>| {
+        let languages = site.config.langs();
+        let published_in = |lang: LangIndex, products: &mut dyn Iterator<Item = usize>| {
             products
                 .filter(|&p| site.products[p].texts[lang].is_some())
                 .collect::<Vec<usize>>()
@@ -124,17 +125,17 @@ impl<'a> Plan<'a> {
     }
 
     /// The products published in `lang`.
-    pub(crate) fn published(&self, lang: usize) -> &[usize] {
+    pub(crate) fn published(&self, lang: LangIndex) -> &[usize] {
         &self.published[lang]
     }
 
     /// The products of a category's listing in `lang`.
-    pub(crate) fn in_category(&self, lang: usize, category: usize) -> &[usize] {
+    pub(crate) fn in_category(&self, lang: LangIndex, category: usize) -> &[usize] {
         &self.in_category[lang][category]
     }
 
     /// Every page of one language, in the order they are rendered (and listed in the sitemap).
-    pub(crate) fn pages(&self, lang: usize) -> Vec<PageKind> {
+    pub(crate) fn pages(&self, lang: LangIndex) -> Vec<PageKind> {
         let site = self.site;
         let per_page = site.config.items_per_page;
         let mut pages = vec![PageKind::Home, PageKind::NotFound];
@@ -151,7 +152,7 @@ impl<'a> Plan<'a> {
                 );
             }
         }
-        let published = |texts: &[Option<Text>]| texts[lang].is_some();
+        let published = |texts: &model::PerLang<Text>| texts[lang].is_some();
         pages.extend(self.published[lang].iter().map(|&p| PageKind::Product(p)));
         pages.extend(
             (0..site.producers.len())
@@ -167,9 +168,9 @@ impl<'a> Plan<'a> {
     }
 
     /// Where `page` is in `lang` (a site path: `ar/products/x/`, `404.html`), if it exists there.
-    pub(crate) fn path(&self, lang: usize, page: PageKind) -> Option<String> {
+    pub(crate) fn path(&self, lang: LangIndex, page: PageKind) -> Option<String> {
         let site = self.site;
-        let text_path = |texts: &[Option<Text>]| texts[lang].as_ref().map(|t| t.path.clone());
+        let text_path = |texts: &model::PerLang<Text>| texts[lang].as_ref().map(|t| t.path.clone());
         match page {
             PageKind::Home => text_path(&site.home),
             PageKind::NotFound => Some(format!("{}404.html", site.config.lang_prefix(lang))),
@@ -192,7 +193,7 @@ impl<'a> Plan<'a> {
     }
 
     /// The listing of every product in `lang`: `products/`, `ar/products/`.
-    pub(crate) fn all_products(&self, lang: usize) -> String {
+    pub(crate) fn all_products(&self, lang: LangIndex) -> String {
         format!(
             "{}{}/",
             self.site.config.lang_prefix(lang),
@@ -203,8 +204,8 @@ impl<'a> Plan<'a> {
     /// The same page in each language, where it exists: only real translations, since hreflang
     /// must be symmetric. A listing one page shorter in a language (an untranslated product)
     /// has no such page there; the not-found page has no alternates.
-    pub(crate) fn alternates(&self, page: PageKind) -> Vec<Option<String>> {
-        let languages = 0..self.site.config.languages.len();
+    pub(crate) fn alternates(&self, page: PageKind) -> PerLang<Option<String>> {
+        let languages = self.site.config.langs();
         match page {
             PageKind::NotFound => languages.map(|_| None).collect(),
             PageKind::Home
@@ -219,8 +220,8 @@ impl<'a> Plan<'a> {
     /// Where the language switcher goes in the languages where `page` does not exist: a
     /// listing's first page. `None` for the others (the switcher then goes to that language's
     /// home).
-    pub(crate) fn fallbacks(&self, page: PageKind) -> Vec<Option<String>> {
-        let languages = 0..self.site.config.languages.len();
+    pub(crate) fn fallbacks(&self, page: PageKind) -> PerLang<Option<String>> {
+        let languages = self.site.config.langs();
         match page {
             PageKind::Category { category, .. } => {
                 let texts = &self.site.categories[category].texts;
@@ -233,7 +234,7 @@ impl<'a> Plan<'a> {
             | PageKind::Product(_)
             | PageKind::Producer(_)
             | PageKind::Free(_)
-            | PageKind::NotFound => Vec::new(),
+            | PageKind::NotFound => languages.map(|_| None).collect(),
         }
     }
 
@@ -242,7 +243,8 @@ impl<'a> Plan<'a> {
     /// site's static files are the caller's to add.
     pub(crate) fn paths(&self) -> HashSet<String> {
         let mut paths = HashSet::new();
-        for (lang, language) in self.site.config.languages.iter().enumerate() {
+        for lang in self.site.config.langs() {
+            let language = self.site.config.lang(lang);
             for page in self.pages(lang) {
                 paths.extend(self.path(lang, page));
             }

@@ -8,6 +8,7 @@ use include_dir::{Dir, include_dir};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::lang::{LangIndex, PerLang};
 
 /// The default theme, compiled into the binary so souk works without any other file.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -20,8 +21,8 @@ pub(crate) struct Theme {
     pub(crate) templates: BTreeMap<String, Template>,
     /// Output path → where to copy it from. Includes the site's own `static/` files.
     pub(crate) static_files: BTreeMap<String, StaticSource>,
-    /// UI strings by language index, each complete (missing keys filled from the default language).
-    pub(crate) strings: Vec<BTreeMap<String, String>>,
+    /// UI strings by language, each complete (missing keys filled from the default language).
+    pub(crate) strings: PerLang<BTreeMap<String, String>>,
 }
 
 #[derive(Debug)]
@@ -196,7 +197,7 @@ fn load_strings(
     config: &SiteConfig,
     theme_files: &BTreeMap<String, (String, PathBuf)>,
     problems: &mut Diagnostics,
-) -> Vec<BTreeMap<String, String>> {
+) -> PerLang<BTreeMap<String, String>> {
     let mut per_lang: Vec<BTreeMap<String, String>> = Vec::new();
     for language in &config.languages {
         let code = language.code.as_str();
@@ -222,8 +223,8 @@ fn load_strings(
         }
         if !found {
             problems.push(
-                Diagnostic::warning(format!("i18n/{code}.yaml"), format!("the theme has no UI strings in {} (`{code}`): buttons and menus show the {} text", language.name, config.languages[0].name))
-                    .hint(format!("copy the theme's `i18n/{}.yaml` to `i18n/{code}.yaml` in the site and translate it", config.languages[0].code)),
+                Diagnostic::warning(format!("i18n/{code}.yaml"), format!("the theme has no UI strings in {} (`{code}`): buttons and menus show the {} text", language.name, config.lang(LangIndex::DEFAULT).name))
+                    .hint(format!("copy the theme's `i18n/{}.yaml` to `i18n/{code}.yaml` in the site and translate it", config.lang(LangIndex::DEFAULT).code)),
             );
         }
         per_lang.push(strings);
@@ -235,7 +236,7 @@ fn load_strings(
             }
         }
     }
-    per_lang
+    PerLang::from(per_lang)
 }
 
 /// Every file of a theme: path relative to the theme root (`/`-separated) and its source.

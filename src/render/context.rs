@@ -15,7 +15,7 @@ use crate::diagnostics::Diagnostic;
 use crate::format::PriceFormatter;
 use crate::images::ImageSet;
 use crate::incremental;
-use crate::lang::Localized;
+use crate::lang::{LangIndex, Localized, PerLang};
 use crate::markdown;
 use crate::model::{self, ImageRef, Product, Site, Text};
 use crate::order;
@@ -32,7 +32,7 @@ pub(super) struct LangContext<'a> {
     pub(super) plan: &'a Plan<'a>,
     pub(super) images: &'a ImageSet,
     pub(super) urls: &'a Urls,
-    pub(super) index: usize,
+    pub(super) index: LangIndex,
     strings: &'a BTreeMap<String, String>,
     pub(super) prices: PriceFormatter,
     /// `lang`, `t` and `site`, converted to template values once.
@@ -51,11 +51,11 @@ impl<'a> LangContext<'a> {
         theme: &'a Theme,
         images: &'a ImageSet,
         urls: &'a Urls,
-        index: usize,
+        index: LangIndex,
         base: &incremental::Hasher,
     ) -> Result<Self, Diagnostic> {
         let site = plan.site();
-        let language = &site.config.languages[index];
+        let language = site.config.lang(index);
         let strings = &theme.strings[index];
         let prices = price_formatter(site, strings, index)?;
         let coop = site
@@ -179,18 +179,16 @@ impl<'a> LangContext<'a> {
     /// that exists there (a listing's first page), else that language's home.
     pub(super) fn switcher(
         &self,
-        alternates: &[Option<String>],
+        alternates: &PerLang<Option<String>>,
         page: PageKind,
     ) -> Vec<SwitcherEntry<'a>> {
         let fallbacks = self.plan.fallbacks(page);
-        self.site
-            .config
-            .languages
-            .iter()
-            .enumerate()
-            .map(|(l, language)| {
-                let exact = alternates.get(l).cloned().flatten();
-                let near = exact.or_else(|| fallbacks.get(l).cloned().flatten());
+        let config = &self.site.config;
+        config
+            .langs()
+            .map(|l| {
+                let language = config.lang(l);
+                let near = alternates[l].clone().or_else(|| fallbacks[l].clone());
                 SwitcherEntry {
                     code: language.code.as_str(),
                     name: &language.name,
@@ -237,8 +235,8 @@ impl<'a> LangContext<'a> {
         })
     }
 
-    pub(super) fn card(&self, index: usize) -> CardView {
-        let product = &self.site.products[index];
+    pub(super) fn card(&self, product: usize) -> CardView {
+        let product = &self.site.products[product];
         let text = self.text(&product.texts[self.index]);
         CardView {
             name: text.title.clone(),
@@ -254,8 +252,8 @@ impl<'a> LangContext<'a> {
         }
     }
 
-    pub(super) fn producer_card(&self, index: usize) -> Option<ProducerCard> {
-        let producer = &self.site.producers[index];
+    pub(super) fn producer_card(&self, producer: usize) -> Option<ProducerCard> {
+        let producer = &self.site.producers[producer];
         let text = producer.texts[self.index].as_ref()?;
         Some(ProducerCard {
             name: text.title.clone(),
@@ -271,10 +269,10 @@ impl<'a> LangContext<'a> {
 fn price_formatter(
     site: &Site,
     strings: &BTreeMap<String, String>,
-    index: usize,
+    index: LangIndex,
 ) -> Result<PriceFormatter, Diagnostic> {
     let config = &site.config;
-    let language = &config.languages[index];
+    let language = config.lang(index);
     let code = config.currency.code();
     let pattern = strings
         .get("price_pattern")
@@ -299,7 +297,7 @@ fn price_formatter(
 }
 
 /// The site as the templates of one language see it (`site`).
-fn site_view(plan: &Plan<'_>, urls: &Urls, index: usize, coop: &str) -> SiteView {
+fn site_view(plan: &Plan<'_>, urls: &Urls, index: LangIndex, coop: &str) -> SiteView {
     let site = plan.site();
     let config = &site.config;
     let text = |t: &Localized| config.text(t, index).to_owned();

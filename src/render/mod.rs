@@ -17,6 +17,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::fs::FileStamp;
 use crate::images::ImageSet;
 use crate::incremental::{self, Fingerprint, PageRecord};
+use crate::lang::{LangIndex, PerLang};
 use crate::model::Site;
 use crate::output::{OutputFile, Sink};
 use crate::plan::{self, Plan};
@@ -31,7 +32,7 @@ use tera::Tera;
 #[derive(Debug)]
 pub(crate) struct Rendered {
     /// HTML pages per language index.
-    pub(crate) pages_per_lang: Vec<usize>,
+    pub(crate) pages_per_lang: PerLang<usize>,
     /// Pages carried over from the previous build instead of being rendered again.
     pub(crate) reused: usize,
     /// Every page's output path, fingerprint and file stamp: the record for the next build.
@@ -58,7 +59,7 @@ pub(crate) fn render(
     for (name, template) in &theme.templates {
         base.bytes(name, template.source.as_bytes());
     }
-    for index in 0..site.config.languages.len() {
+    for index in site.config.langs() {
         match LangContext::new(&plan, theme, images, urls, index, &base) {
             Ok(ctx) => langs.push(ctx),
             Err(problem) => problems.push(problem),
@@ -67,8 +68,11 @@ pub(crate) fn render(
     if problems.has_errors() {
         return Err(problems);
     }
+    let langs = PerLang::from(langs);
 
-    let jobs: Vec<(usize, plan::PageKind)> = (0..langs.len())
+    let jobs: Vec<(LangIndex, plan::PageKind)> = site
+        .config
+        .langs()
         .flat_map(|lang| plan.pages(lang).into_iter().map(move |kind| (lang, kind)))
         .collect();
     let with = Renderer {
@@ -95,7 +99,7 @@ pub(crate) fn render(
     );
 
     let mut entries = Vec::with_capacity(results.len());
-    let mut pages_per_lang = vec![0; langs.len()];
+    let mut pages_per_lang: PerLang<usize> = site.config.langs().map(|_| 0).collect();
     let mut record = Vec::with_capacity(results.len());
     let mut reused = 0;
     let mut seen_places = HashSet::new();
@@ -159,7 +163,8 @@ fn sitemap_files(
 
 /// The Google Merchant and Meta product feeds of every language, languages in parallel.
 fn feed_files(site: &Site, images: &ImageSet, urls: &Urls) -> Vec<OutputFile> {
-    let feeds: Vec<(Vec<u8>, Vec<u8>)> = (0..site.config.languages.len())
+    let langs: Vec<LangIndex> = site.config.langs().collect();
+    let feeds: Vec<(Vec<u8>, Vec<u8>)> = langs
         .into_par_iter()
         .map(|lang| seo::feeds::feeds(site, images, urls, lang))
         .collect();

@@ -3,6 +3,7 @@
 
 use super::xml::Xml;
 use crate::images::ImageSet;
+use crate::lang::LangIndex;
 use crate::markdown;
 use crate::model::{Site, Text};
 use crate::money::{Minor, decimal_string};
@@ -28,7 +29,7 @@ struct Item {
     size: Option<String>,
 }
 
-fn items(site: &Site, images: &ImageSet, urls: &Urls, lang: usize) -> Vec<Item> {
+fn items(site: &Site, images: &ImageSet, urls: &Urls, lang: LangIndex) -> Vec<Item> {
     let mut out = Vec::new();
     for product in &site.products {
         let Some(text) = product.texts[lang].as_ref() else {
@@ -111,7 +112,7 @@ pub(crate) fn feeds(
     site: &Site,
     images: &ImageSet,
     urls: &Urls,
-    lang: usize,
+    lang: LangIndex,
 ) -> (Vec<u8>, Vec<u8>) {
     let items = items(site, images, urls, lang);
     (
@@ -121,10 +122,10 @@ pub(crate) fn feeds(
 }
 
 /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) of one language.
-fn google_merchant(site: &Site, urls: &Urls, lang: usize, items: &[Item]) -> Vec<u8> {
-    let code = &site.config.languages[lang].code;
+fn google_merchant(site: &Site, urls: &Urls, lang: LangIndex, items: &[Item]) -> Vec<u8> {
+    let code = &site.config.lang(lang).code;
     let coop = site.config.text(&site.config.cooperative.name, lang);
-    let home = urls.absolute(if lang == 0 { "" } else { code.as_str() });
+    let home = urls.absolute(if lang.is_default() { "" } else { code.as_str() });
     let mut xml = Xml::new();
     xml.open(
         "rss",
@@ -202,7 +203,7 @@ fn google_merchant(site: &Site, urls: &Urls, lang: usize, items: &[Item]) -> Vec
 
 /// The Meta catalogue CSV of one language. Cells that a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
-fn meta_catalog(site: &Site, lang: usize, items: &[Item]) -> Vec<u8> {
+fn meta_catalog(site: &Site, lang: LangIndex, items: &[Item]) -> Vec<u8> {
     let coop = site.config.text(&site.config.cooperative.name, lang);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [

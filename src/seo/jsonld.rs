@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use super::{PageSeo, share_image};
 use crate::config::ReturnFees;
 use crate::images::ImageSet;
+use crate::lang::LangIndex;
 use crate::markdown;
 use crate::model::{Product, Site};
 use crate::money::{Minor, decimal_string};
@@ -48,7 +49,7 @@ fn money(site: &Site, amount: Minor) -> String {
 }
 
 /// The cooperative as a brand and seller.
-fn organization_ref(site: &Site, lang: usize, urls: &Urls) -> Value {
+fn organization_ref(site: &Site, lang: LangIndex, urls: &Urls) -> Value {
     let name = site.config.text(&site.config.cooperative.name, lang);
     json!({ "@type": "Organization", "name": name, "url": urls.absolute("") })
 }
@@ -280,7 +281,7 @@ fn organization(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> 
     Value::Object(org)
 }
 
-fn website(site: &Site, urls: &Urls, lang: usize) -> Value {
+fn website(site: &Site, urls: &Urls, lang: LangIndex) -> Value {
     json!({
         "@context": "https://schema.org",
         "@type": "WebSite",

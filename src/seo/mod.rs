@@ -9,6 +9,7 @@ mod xml;
 
 use crate::html::{escape, json_for_script};
 use crate::images::{ImageSet, Processed};
+use crate::lang::{LangIndex, PerLang};
 use crate::model::{self, Site};
 use crate::plan::PageKind;
 use crate::urls::Urls;
@@ -19,7 +20,7 @@ pub const DESCRIPTION_LIMIT: usize = 155;
 /// One page, as the renderer knows it.
 pub(crate) struct PageSeo<'a> {
     pub(crate) kind: PageKind,
-    pub(crate) lang: usize,
+    pub(crate) lang: LangIndex,
     /// The full `<title>`.
     pub(crate) title: &'a str,
     pub(crate) description: Option<&'a str>,
@@ -27,7 +28,7 @@ pub(crate) struct PageSeo<'a> {
     pub(crate) path: &'a str,
     /// The same page in each language, where it exists (only real translations: hreflang must
     /// be symmetric).
-    pub(crate) alternates: &'a [Option<String>],
+    pub(crate) alternates: &'a PerLang<Option<String>>,
     /// Breadcrumb trail: (name, site path), home first, this page last.
     pub(crate) breadcrumbs: &'a [(String, String)],
     /// The picture for pages without one of their own (the first featured product's), found
@@ -58,8 +59,8 @@ pub fn describe(text: &str) -> String {
 
 /// `og:locale` form of a language: `ar_MA` from the locale `ar-MA`, else the language with the
 /// cooperative's country (`fr_MA`), else the bare language.
-pub(crate) fn og_locale(site: &Site, lang: usize) -> String {
-    let language = &site.config.languages[lang];
+pub(crate) fn og_locale(site: &Site, lang: LangIndex) -> String {
+    let language = site.config.lang(lang);
     let locale = language.locale.as_str();
     if let Some((l, region)) = locale.split_once('-')
         && region.len() == 2
@@ -127,18 +128,17 @@ pub(crate) fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) 
         "<link rel=\"canonical\" href=\"{}\">",
         escape(&canonical)
     ));
-    let languages = &site.config.languages;
-    if page.alternates.iter().flatten().count() > 1 {
-        for (l, alternate) in page.alternates.iter().enumerate() {
+    if page.alternates.values().flatten().count() > 1 {
+        for (l, alternate) in page.alternates.iter() {
             if let Some(path) = alternate {
                 tag(format!(
                     "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">",
-                    escape(languages[l].code.as_str()),
+                    escape(site.config.lang(l).code.as_str()),
                     escape(&urls.absolute(path))
                 ));
             }
         }
-        if let Some(default) = &page.alternates[0] {
+        if let Some(default) = &page.alternates[LangIndex::DEFAULT] {
             tag(format!(
                 "<link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\">",
                 escape(&urls.absolute(default))
@@ -166,7 +166,7 @@ pub(crate) fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) 
     }
     tag(meta("og:url", &canonical));
     tag(meta("og:locale", &og_locale(site, page.lang)));
-    for (l, alternate) in page.alternates.iter().enumerate() {
+    for (l, alternate) in page.alternates.iter() {
         if l != page.lang && alternate.is_some() {
             tag(meta("og:locale:alternate", &og_locale(site, l)));
         }

@@ -3,6 +3,7 @@
 //! parts under a sitemap index past 50,000 URLs or 50 MB; and `robots.txt` pointing at it.
 
 use super::xml::Xml;
+use crate::lang::{LangIndex, PerLang};
 use crate::plan;
 use crate::urls::Urls;
 
@@ -15,7 +16,7 @@ pub(crate) const MAX_BYTES: usize = 50 * 1024 * 1024;
 pub(crate) struct Entry {
     pub(crate) path: String,
     /// The same page per language index, where it exists.
-    pub(crate) alternates: Vec<Option<String>>,
+    pub(crate) alternates: PerLang<Option<String>>,
     /// `YYYY-MM-DD`.
     pub(crate) lastmod: Option<String>,
     /// Absolute URLs of the page's photos.
@@ -107,20 +108,20 @@ fn url_element(entry: &Entry, languages: &[&str], urls: &Urls) -> Vec<u8> {
     if let Some(lastmod) = &entry.lastmod {
         xml.element("lastmod", lastmod);
     }
-    if entry.alternates.iter().flatten().count() > 1 {
-        for (l, alternate) in entry.alternates.iter().enumerate() {
+    if entry.alternates.values().flatten().count() > 1 {
+        for (l, alternate) in entry.alternates.iter() {
             if let Some(path) = alternate {
                 xml.empty(
                     "xhtml:link",
                     &[
                         ("rel", "alternate"),
-                        ("hreflang", languages[l]),
+                        ("hreflang", languages[l.get()]),
                         ("href", &urls.absolute(path)),
                     ],
                 );
             }
         }
-        if let Some(default) = &entry.alternates[0] {
+        if let Some(default) = &entry.alternates[LangIndex::DEFAULT] {
             xml.empty(
                 "xhtml:link",
                 &[
@@ -156,10 +157,10 @@ mod tests {
         (0..n)
             .map(|i| Entry {
                 path: format!("products/p{i}/"),
-                alternates: vec![
+                alternates: PerLang::from(vec![
                     Some(format!("products/p{i}/")),
                     Some(format!("ar/products/p{i}/")),
-                ],
+                ]),
                 lastmod: None,
                 images: vec![],
             })
