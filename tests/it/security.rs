@@ -8,7 +8,7 @@ use std::process::Command;
 use souk::build::{BuildOptions, Progress, build};
 use souk::write::OutputLock;
 
-use crate::harness::{Served, TestSite, files_under, snapshot};
+use crate::harness::{Served, TestSite, copy_dir, files_under, snapshot};
 
 fn souk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_souk"))
@@ -387,7 +387,7 @@ fn a_theme_outside_the_site_is_refused_unless_the_builder_names_it() {
 
     // Named by whoever runs the build, it is used (here: the built-in theme's files, copied).
     let copy = site.output().parent().unwrap().join("shared-theme");
-    copy_tree(
+    copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
         &copy,
     );
@@ -408,7 +408,7 @@ fn a_theme_outside_the_site_is_refused_unless_the_builder_names_it() {
 fn links_inside_a_theme_follow_the_content_rules() {
     let site = TestSite::minimal();
     let outside = Outside::beside(&site);
-    copy_tree(
+    copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
         &site.path("themes/mine"),
     );
@@ -435,18 +435,6 @@ fn links_inside_a_theme_follow_the_content_rules() {
         std::fs::read(built.root.join("people.txt")).unwrap(),
         std::fs::read(site.path("static/humans.txt")).unwrap()
     );
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 // 5. Control characters in messages, bidi controls in text.
