@@ -807,10 +807,7 @@ fn resolve_shipping(
                 problems.push(
                     Diagnostic::error(file, format!("`shipping.{key}` `{}` {why}", text.value.0))
                         .at(position(text))
-                        .hint(format!(
-                            "write an amount in {} such as \"30.00\"",
-                            currency.code()
-                        )),
+                        .hint(crate::money::fix_hint(&text.value.0, &why, currency)),
                 );
                 None
             }

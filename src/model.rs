@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::lang::{LangIndex, Localized};
-use crate::money::{DecimalText, Minor, parse_price};
+use crate::money::{DecimalText, Minor, fix_hint, parse_price};
 use crate::source::{
     self, Availability, Bundle, CategoryFront, Doc, Found, HomeFront, Menu, PageFront,
     ProducerFront, ProductFront, RawImage, RawProduct, Source,
@@ -569,18 +569,10 @@ impl Resolver<'_> {
         match parse_price(&text.value.0, decimals) {
             Ok(minor) => Some(minor),
             Err(why) => {
-                let example = if decimals == 0 {
-                    "\"120\"".to_owned()
-                } else {
-                    format!("\"120.{}\"", "0".repeat(decimals as usize))
-                };
                 self.problems.push(
                     Diagnostic::error(file, format!("`{key}` `{}` {why}", text.value.0))
                         .at(position(text))
-                        .hint(format!(
-                            "write the price in {} as a number like {example}",
-                            self.config.currency.code()
-                        )),
+                        .hint(fix_hint(&text.value.0, &why, self.config.currency)),
                 );
                 None
             }

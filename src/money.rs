@@ -76,6 +76,9 @@ pub enum PriceError {
     },
     /// Too large to be kept exactly in minor units.
     TooLarge,
+    /// Written with a comma: `1,500` is fifteen hundred to some readers and one and a half to
+    /// others, so souk reads neither and asks.
+    Comma,
 }
 
 impl fmt::Display for PriceError {
@@ -87,18 +90,26 @@ impl fmt::Display for PriceError {
                 write!(f, "has more than {allowed} decimals")
             }
             PriceError::TooLarge => f.write_str("is too large"),
+            PriceError::Comma => f.write_str(
+                "has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator",
+            ),
         }
     }
 }
 
 /// Parses `"1234.5"` into minor units of a currency with `decimals` decimals (123450 for 2).
-/// Accepts a comma as the decimal separator too (`"12,50"`), as many authors type it.
+/// The decimal mark is a dot and there is no thousands separator: a comma is refused
+/// ([`PriceError::Comma`]; [`comma_hint`] says what was probably meant), because a price read
+/// wrongly by a factor of a thousand costs the cooperative money.
 pub fn parse_price(text: &str, decimals: u32) -> Result<Minor, PriceError> {
     let text = text.trim();
     if text.starts_with('-') {
         return Err(PriceError::Negative);
     }
-    let (whole, fraction) = match text.split_once(['.', ',']) {
+    if text.contains(',') {
+        return Err(PriceError::Comma);
+    }
+    let (whole, fraction) = match text.split_once('.') {
         Some((whole, fraction)) => (whole, fraction),
         None => (text, ""),
     };
@@ -126,6 +137,53 @@ pub fn parse_price(text: &str, decimals: u32) -> Result<Minor, PriceError> {
         .and_then(|w| w.checked_add(fraction_value))
         .map(Minor)
         .ok_or(PriceError::TooLarge)
+}
+
+/// What a price written with commas probably means, as a sentence for the person who wrote it:
+/// `1,500` → "did you mean 1500.00 or 1.50?", `12,5` → "did you mean 12.50?", `1,234,567` →
+/// "did you mean 1234567.00?". `None` when it does not look like a number with commas.
+pub fn comma_hint(text: &str, decimals: u32) -> Option<String> {
+    let groups: Vec<&str> = text.trim().split(',').collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !groups.iter().all(|g| digits(g)) {
+        return None;
+    }
+    let shown = |text: &str| {
+        parse_price(text, decimals)
+            .ok()
+            .map(|minor| decimal_string(minor, decimals))
+    };
+    let thousands = groups[1..].iter().all(|g| g.len() == 3);
+    let as_thousands = thousands.then(|| shown(&groups.concat())).flatten();
+    let as_decimal = match groups.as_slice() {
+        [whole, fraction] => shown(&format!("{whole}.{fraction}")),
+        _ => None,
+    };
+    match (as_thousands, as_decimal) {
+        (Some(a), Some(b)) => Some(format!("did you mean {a} or {b}?")),
+        (Some(one), None) | (None, Some(one)) => Some(format!("did you mean {one}?")),
+        (None, None) => None,
+    }
+}
+
+/// How to fix a price `text` refused for `why`, in plain words: what a comma probably meant,
+/// else how a price in `currency` is written.
+pub fn fix_hint(text: &str, why: &PriceError, currency: Currency) -> String {
+    let decimals = currency.decimals();
+    let example = if decimals == 0 {
+        "\"120\"".to_owned()
+    } else {
+        format!("\"120.{}\"", "0".repeat(decimals as usize))
+    };
+    match (why, comma_hint(text, decimals)) {
+        (PriceError::Comma, Some(meant)) => {
+            format!("{meant} Write prices with a dot and no thousands separator, like {example}")
+        }
+        _ => format!(
+            "write the price in {} as a number like {example}",
+            currency.code()
+        ),
+    }
 }
 
 /// `amount` as a plain decimal with all the currency's decimals (`1234.50`), as structured data
@@ -156,9 +214,35 @@ mod tests {
         assert_eq!(parse_price("120.5", 2), Ok(Minor(12050)));
         assert_eq!(parse_price("1234.50", 2), Ok(Minor(123450)));
         assert_eq!(parse_price("0.10", 2), Ok(Minor(10)));
-        assert_eq!(parse_price("12,99", 2), Ok(Minor(1299)));
+        assert_eq!(parse_price("12,99", 2), Err(PriceError::Comma));
+        assert_eq!(parse_price("1,500", 2), Err(PriceError::Comma));
         assert_eq!(parse_price("12.100", 2), Ok(Minor(1210)));
         assert_eq!(parse_price("500", 0), Ok(Minor(500)));
+    }
+
+    #[test]
+    fn a_comma_is_asked_about_never_guessed() {
+        assert_eq!(
+            comma_hint("1,500", 2).as_deref(),
+            Some("did you mean 1500.00 or 1.50?")
+        );
+        assert_eq!(
+            comma_hint("12,5", 2).as_deref(),
+            Some("did you mean 12.50?")
+        );
+        assert_eq!(
+            comma_hint("1234,50", 2).as_deref(),
+            Some("did you mean 1234.50?")
+        );
+        assert_eq!(
+            comma_hint("1,234,567", 2).as_deref(),
+            Some("did you mean 1234567.00?")
+        );
+        assert_eq!(
+            comma_hint("1,500", 0).as_deref(),
+            Some("did you mean 1500?")
+        );
+        assert_eq!(comma_hint("12,x", 2), None);
     }
 
     #[test]

@@ -147,6 +147,36 @@ fn price_with_too_many_decimals_is_refused() {
 }
 
 #[test]
+fn a_price_with_a_comma_is_never_guessed() {
+    // `1,500` was read as 1.50 MAD: a thousands separator taken for a decimal mark.
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "price: \"1234.50\"",
+        "price: \"1,500\"",
+    );
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "compare_at_price: \"1500\"",
+        "compare_at_price: 1800,5",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:3:8: `price` `1,500` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 1500.00 or 1.50? Write prices with a dot and no thousands separator, like \"120.00\"\n\
+         error: products/argan-oil/product.yaml:4:19: `compare_at_price` `1800,5` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 1800.50? Write prices with a dot and no thousands separator, like \"120.00\"\n"
+    );
+    site.edit(
+        "souk.yaml",
+        "items_per_page: 2",
+        "items_per_page: 2\nshipping:\n  rate: \"30\"\n  free_over: \"400,00\"",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml:15:14: `shipping.free_over` `400,00` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 400.00? Write prices with a dot and no thousands separator, like \"120.00\"\n"
+    );
+}
+
+#[test]
 fn compare_at_price_below_price_is_refused() {
     let site = TestSite::minimal();
     site.edit(
