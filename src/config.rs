@@ -629,11 +629,28 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
     });
 
     let whatsapp = whatsapp.and_then(|number| {
-        let digits: String = number.value.chars().filter(char::is_ascii_digit).collect();
-        let well_formed = number
-            .value
+        let written = number.value.trim();
+        let mut digits: String = written.chars().filter(char::is_ascii_digit).collect();
+        let well_formed = written
             .chars()
             .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+        // `00` is how some dial the international prefix; a single leading `0` is a national
+        // number, which wa.me cannot open: every order button would be a dead link.
+        if !written.starts_with('+') && digits.starts_with("00") {
+            digits.drain(..2);
+        } else if !written.starts_with('+') && digits.starts_with('0') {
+            let moroccan = digits.len() == 10 && matches!(&digits[..2], "05" | "06" | "07");
+            let hint = if moroccan {
+                format!("did you mean \"+212{}\"? WhatsApp needs the number with its country code", &digits[1..])
+            } else {
+                "write it with the country code, e.g. \"+212600000000\"".to_owned()
+            };
+            problems.push(
+                error(position(&number), format!("`contact.whatsapp` `{written}` is a number without its country code, which WhatsApp links cannot open"))
+                    .hint(hint),
+            );
+            return None;
+        }
         if well_formed && (8..=15).contains(&digits.len()) {
             Some(digits)
         } else {

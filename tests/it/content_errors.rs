@@ -177,6 +177,33 @@ fn a_price_with_a_comma_is_never_guessed() {
 }
 
 #[test]
+fn a_whatsapp_number_without_its_country_code_is_refused() {
+    // Every order button would be a dead wa.me link.
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "whatsapp: \"+212600000000\"",
+        "whatsapp: \"0600000001\"",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml:10:13: `contact.whatsapp` `0600000001` is a number without its country code, which WhatsApp links cannot open\n  hint: did you mean \"+212600000001\"? WhatsApp needs the number with its country code\n"
+    );
+    site.edit(
+        "souk.yaml",
+        "whatsapp: \"0600000001\"",
+        "whatsapp: \"0033612345678\"",
+    );
+    let built = site.built();
+    let page = built.page("products/argan-oil/index.html");
+    let order = crate::harness::attrs(&page, "main .order a[href^='https://wa.me/']", "href");
+    assert!(
+        order[0].starts_with("https://wa.me/33612345678?text="),
+        "{order:?}"
+    );
+}
+
+#[test]
 fn compare_at_price_below_price_is_refused() {
     let site = TestSite::minimal();
     site.edit(
