@@ -52,11 +52,11 @@ struct RawMarkdown {
 #[serde(deny_unknown_fields)]
 struct RawShipping {
     /// ISO 3166-1 alpha-2 codes; default: the contact's country.
-    countries: Option<Vec<String>>,
+    countries: Option<Vec<Spanned<String>>>,
     rate: Spanned<crate::money::DecimalText>,
     free_over: Option<Spanned<crate::money::DecimalText>>,
-    handling_days: Option<[u32; 2]>,
-    transit_days: Option<[u32; 2]>,
+    handling_days: Option<Spanned<[u32; 2]>>,
+    transit_days: Option<Spanned<[u32; 2]>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,7 +168,7 @@ struct RawContact {
     phone: Option<String>,
     address: Option<Localized>,
     city: Option<Localized>,
-    country: Option<String>,
+    country: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -571,6 +571,9 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
             (id, Certification { name, url })
         })
         .collect::<BTreeMap<_, _>>();
+    let country = country
+        .as_ref()
+        .and_then(|c| country_code(c, "contact.country", file, &mut problems));
     let links = social
         .iter()
         .map(|s| (format!("social link `{}`", s.network), &s.url));
@@ -829,31 +832,82 @@ fn resolve_shipping(
                 None
             }
         };
-    let rate = price(&rate, "rate")?;
+    // Every problem of the section is reported, then the section is dropped if any.
+    let rate = price(&rate, "rate");
     let free_over = match &free_over {
-        Some(text) => Some(price(text, "free_over")?),
-        None => None,
+        Some(text) => price(text, "free_over").map(Some),
+        None => Some(None),
     };
+    let mut days = |range: Option<Spanned<[u32; 2]>>, key: &str, default: [u32; 2]| match range {
+        Some(range) if range.value[0] > range.value[1] => {
+            let [min, max] = range.value;
+            problems.push(
+                Diagnostic::error(
+                    file,
+                    format!("`shipping.{key}` `[{min}, {max}]` starts after it ends"),
+                )
+                .at(position(&range))
+                .hint(format!("write the fewest days first: `[{max}, {min}]`")),
+            );
+            None
+        }
+        Some(range) => Some(range.value),
+        None => Some(default),
+    };
+    let handling_days = days(handling_days, "handling_days", [0, 1]);
+    let transit_days = days(transit_days, "transit_days", [1, 5]);
     let countries = match countries {
-        Some(list) if !list.is_empty() => list
-            .into_iter()
-            .map(|c| c.trim().to_ascii_uppercase())
-            .collect(),
+        Some(list) if !list.is_empty() => {
+            let codes: Vec<Option<String>> = list
+                .iter()
+                .map(|c| country_code(c, "shipping.countries", file, problems))
+                .collect();
+            codes.into_iter().collect::<Option<Vec<String>>>()
+        }
         _ => {
             match country {
-                Some(country) => vec![country.trim().to_ascii_uppercase()],
+                Some(country) => Some(vec![country.to_owned()]),
                 None => {
                     problems.push(Diagnostic::error(file, "`shipping` does not say where the cooperative delivers").hint("add `countries: [MA]` under `shipping`, or `country: MA` under `contact`"));
-                    return None;
+                    None
                 }
             }
         }
     };
     Some(Shipping {
-        countries,
-        rate,
-        free_over,
-        handling_days: handling_days.unwrap_or([0, 1]),
-        transit_days: transit_days.unwrap_or([1, 5]),
+        countries: countries?,
+        rate: rate?,
+        free_over: free_over?,
+        handling_days: handling_days?,
+        transit_days: transit_days?,
     })
+}
+
+/// A country code as `souk.yaml` gives it, checked against ISO 3166-1 (it goes into JSON-LD and
+/// the merchant feeds as is): `MA`, `ma` → `MA`; a country's name gets "did you mean".
+fn country_code(
+    code: &Spanned<String>,
+    key: &str,
+    file: &Path,
+    problems: &mut Diagnostics,
+) -> Option<String> {
+    use isocountry::CountryCode;
+    let written = code.value.trim();
+    if let Ok(country) = CountryCode::for_alpha2_caseless(written) {
+        return Some(country.alpha2().to_owned());
+    }
+    let by_name = CountryCode::iter()
+        .find(|c| c.name().eq_ignore_ascii_case(written))
+        .cloned()
+        .or_else(|| CountryCode::for_alpha3_caseless(written).ok());
+    let hint = match by_name {
+        Some(country) => format!("did you mean `{}` ({})?", country.alpha2(), country.name()),
+        None => "write the country's two-letter ISO 3166-1 code, e.g. `MA` for Morocco or `FR` for France".to_owned(),
+    };
+    problems.push(
+        Diagnostic::error(file, format!("`{key}` `{written}` is not a country code"))
+            .at(position(code))
+            .hint(hint),
+    );
+    None
 }

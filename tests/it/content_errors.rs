@@ -168,11 +168,11 @@ fn a_price_with_a_comma_is_never_guessed() {
     site.edit(
         "souk.yaml",
         "items_per_page: 2",
-        "items_per_page: 2\nshipping:\n  rate: \"30\"\n  free_over: \"400,00\"",
+        "items_per_page: 2\nshipping:\n  countries: [MA]\n  rate: \"30\"\n  free_over: \"400,00\"",
     );
     assert_eq!(
         site.errors(),
-        "error: souk.yaml:15:14: `shipping.free_over` `400,00` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 400.00? Write prices with a dot and no thousands separator, like \"120.00\"\n"
+        "error: souk.yaml:16:14: `shipping.free_over` `400,00` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 400.00? Write prices with a dot and no thousands separator, like \"120.00\"\n"
     );
 }
 
@@ -201,6 +201,35 @@ fn a_whatsapp_number_without_its_country_code_is_refused() {
         order[0].starts_with("https://wa.me/33612345678?text="),
         "{order:?}"
     );
+}
+
+#[test]
+fn country_codes_and_day_ranges_are_checked() {
+    // `Morocco` went into JSON-LD and the Merchant feed as `MOROCCO`; `[5, 1]` as min 5, max 1.
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "items_per_page: 2",
+        "items_per_page: 2\nshipping:\n  countries: [ma, Morocco, XY]\n  rate: \"30\"\n  transit_days: [5, 1]",
+    );
+    site.edit(
+        "souk.yaml",
+        "  email: contact@coop.example",
+        "  email: contact@coop.example\n  country: France",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml:12:12: `contact.country` `France` is not a country code\n  hint: did you mean `FR` (France)?\n\
+         error: souk.yaml:15:19: `shipping.countries` `Morocco` is not a country code\n  hint: did you mean `MA` (Morocco)?\n\
+         error: souk.yaml:15:28: `shipping.countries` `XY` is not a country code\n  hint: write the country's two-letter ISO 3166-1 code, e.g. `MA` for Morocco or `FR` for France\n\
+         error: souk.yaml:17:17: `shipping.transit_days` `[5, 1]` starts after it ends\n  hint: write the fewest days first: `[1, 5]`\n"
+    );
+    site.edit("souk.yaml", "[ma, Morocco, XY]", "[ma]")
+        .edit("souk.yaml", "[5, 1]", "[1, 5]")
+        .edit("souk.yaml", "country: France", "country: fr");
+    let built = site.built();
+    let feed = std::fs::read_to_string(built.root.join("feeds/google-merchant-fr.xml")).unwrap();
+    assert!(feed.contains("<g:country>MA</g:country>"), "{feed}");
 }
 
 #[test]
