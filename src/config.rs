@@ -164,7 +164,7 @@ struct RawCooperative {
 #[serde(deny_unknown_fields)]
 struct RawContact {
     whatsapp: Option<Spanned<String>>,
-    email: Option<String>,
+    email: Option<Spanned<String>>,
     phone: Option<String>,
     address: Option<Localized>,
     city: Option<Localized>,
@@ -376,6 +376,22 @@ pub struct Certification {
 
 /// An `http(s)://` address with a host: the only links souk accepts from configuration
 /// (no `javascript:`, no `data:`).
+/// `name@domain.tld`: one `@`, something before it, a domain with a dot after it, no spaces
+/// or characters that would break a `mailto:` link. Not the full RFC: what people mistype.
+fn email_address(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let allowed =
+        |c: char| !c.is_whitespace() && !c.is_control() && !"<>()[],;:\\\"@?&=/".contains(c);
+    !local.is_empty()
+        && local.chars().all(allowed)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain.chars().all(|c| allowed(c) && c != '%')
+}
+
 fn web_address(text: &str) -> bool {
     Url::parse(text.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
 }
@@ -574,6 +590,18 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
     let country = country
         .as_ref()
         .and_then(|c| country_code(c, "contact.country", file, &mut problems));
+    let email = email.and_then(|address| {
+        let written = address.value.trim();
+        if email_address(written) {
+            Some(written.to_owned())
+        } else {
+            problems.push(
+                error(position(&address), format!("`contact.email` `{written}` is not an e-mail address"))
+                    .hint("write the whole address, e.g. \"contact@cooperative.ma\", without spaces or `mailto:`"),
+            );
+            None
+        }
+    });
     let links = social
         .iter()
         .map(|s| (format!("social link `{}`", s.network), &s.url));

@@ -233,6 +233,32 @@ fn country_codes_and_day_ranges_are_checked() {
 }
 
 #[test]
+fn an_email_address_that_cannot_receive_orders_is_refused() {
+    let site = TestSite::minimal();
+    for wrong in [
+        "mailto:contact@coop.example",
+        "contact@coop",
+        "contact coop@coop.example",
+    ] {
+        site.write(
+            "souk.yaml",
+            std::fs::read_to_string(crate::harness::fixtures().join("minimal/souk.yaml"))
+                .unwrap()
+                .replace(
+                    "email: contact@coop.example",
+                    &format!("email: \"{wrong}\""),
+                ),
+        );
+        assert_eq!(
+            site.errors(),
+            format!(
+                "error: souk.yaml:11:10: `contact.email` `{wrong}` is not an e-mail address\n  hint: write the whole address, e.g. \"contact@cooperative.ma\", without spaces or `mailto:`\n"
+            )
+        );
+    }
+}
+
+#[test]
 fn compare_at_price_below_price_is_refused() {
     let site = TestSite::minimal();
     site.edit(
