@@ -53,6 +53,16 @@ pub(crate) struct Item<'a> {
     pub(crate) url: &'a str,
 }
 
+impl Item<'_> {
+    /// What the message calls the item: the name, and ` – ` and the variant when there is one.
+    pub(crate) fn title(&self) -> String {
+        match self.variant {
+            Some(variant) => format!("{} – {variant}", self.name),
+            None => self.name.to_owned(),
+        }
+    }
+}
+
 /// The theme's UI strings that messages are made of.
 pub(crate) struct Patterns<'a> {
     /// `order_message`: `{quantity}`, `{item}` (the name, and the variant after ` – `),
@@ -76,10 +86,7 @@ pub(crate) fn ask_message(patterns: &Patterns<'_>, item: &Item<'_>) -> String {
 }
 
 fn fill(pattern: &str, patterns: &Patterns<'_>, item: &Item<'_>) -> String {
-    let name = match item.variant {
-        Some(variant) => format!("{} – {variant}", item.name),
-        None => item.name.to_owned(),
-    };
+    let name = item.title();
     let note = if item.preorder {
         patterns.preorder_note
     } else {

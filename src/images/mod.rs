@@ -496,7 +496,7 @@ fn read_manifest(path: &Path, dir: &Path, key: &str) -> Option<Processed> {
 }
 
 /// `#rrggbb`: the only placeholder colour souk writes (it goes into a `style` attribute).
-fn is_hex_color(color: &str) -> bool {
+pub(crate) fn is_hex_color(color: &str) -> bool {
     color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 

@@ -43,6 +43,9 @@ pub(super) struct LangContext<'a> {
     pub(super) site_image: Option<&'a ImageRef>,
     /// The templates and `globals`, hashed: where every page's fingerprint starts.
     pub(super) base: incremental::Hasher,
+    /// The UI strings order messages are made of (`order_message`, `ask_message`,
+    /// `preorder_note`), looked up once rather than for every product and variant.
+    order_strings: [String; 3],
 }
 
 impl<'a> LangContext<'a> {
@@ -90,7 +93,19 @@ impl<'a> LangContext<'a> {
                 .into_iter()
                 .find_map(|p| site.products[p].images.first()),
             base,
+            order_strings: ["order_message", "ask_message", "preorder_note"]
+                .map(|key| strings.get(key).cloned().unwrap_or_default()),
         })
+    }
+
+    /// How order messages are written in this language.
+    pub(super) fn order_patterns(&self) -> order::Patterns<'_> {
+        let [order, ask, preorder_note] = &self.order_strings;
+        order::Patterns {
+            order,
+            ask,
+            preorder_note,
+        }
     }
 
     /// A UI string of the theme in this language (complete: missing keys were filled in).

@@ -316,16 +316,7 @@ impl LangContext<'_> {
     /// the shop has.
     fn order_links(&self, item: &order::Item<'_>, availability: Availability) -> OrderLinks {
         let contact = &self.site.config.contact;
-        let (order, ask, note) = (
-            self.string("order_message"),
-            self.string("ask_message"),
-            self.string("preorder_note"),
-        );
-        let patterns = order::Patterns {
-            order: &order,
-            ask: &ask,
-            preorder_note: &note,
-        };
+        let patterns = self.order_patterns();
         if availability == Availability::OutOfStock {
             let message = order::ask_message(&patterns, item);
             let by_whatsapp = contact
@@ -345,10 +336,7 @@ impl LangContext<'_> {
             };
         }
         let message = order::order_message(&patterns, item);
-        let subject = match item.variant {
-            Some(variant) => format!("{} – {variant}", item.name),
-            None => item.name.to_owned(),
-        };
+        let subject = item.title();
         OrderLinks {
             order_url: contact
                 .whatsapp

@@ -4,7 +4,7 @@
 use tera::Value;
 
 use super::views::{ImageView, SourceView};
-use crate::images::{Format, Processed};
+use crate::images::{Format, Processed, is_hex_color};
 use crate::model;
 use crate::urls::Urls;
 
@@ -110,8 +110,4 @@ pub(super) fn picture(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult
     }
     html.push_str("></picture>");
     Ok(Value::safe_string(&html))
-}
-
-fn is_hex_color(color: &str) -> bool {
-    color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
