@@ -53,6 +53,154 @@ impl PriceFormatter {
     }
 }
 
+/// How this formatter writes amounts, spelled out for the shop script, which must write cart
+/// totals exactly as the pages write prices (`money` in `js/shop.js` follows it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct MoneySpec {
+    /// The currency's decimals (2 for MAD).
+    pub(crate) decimals: u32,
+    /// Between units and decimals: `,` in French.
+    pub(crate) decimal: String,
+    /// Between groups of thousands (a narrow no-break space in French); empty for none.
+    pub(crate) group: String,
+    /// The size of the last group before the decimals (3), and of the groups before it (3,
+    /// or 2 in Indian grouping).
+    pub(crate) primary: usize,
+    pub(crate) secondary: usize,
+    /// How many digits a number needs before the last group for groups to be written: 1 (1 234),
+    /// or 2 where `1234` stays whole (Spanish).
+    pub(crate) min_grouping: usize,
+    /// The locale's digits, 0 to 9.
+    pub(crate) digits: [String; 10],
+    /// The theme's pattern (`{amount} {currency}`) and currency symbol.
+    pub(crate) pattern: String,
+    pub(crate) symbol: String,
+}
+
+impl PriceFormatter {
+    /// The conventions ICU applies, read back from numbers it formats. `None` when they do not
+    /// fit the spec (the script could not reproduce them).
+    pub(crate) fn spec(&self) -> Option<MoneySpec> {
+        let integer = |n: u64| self.formatter.format_to_string(&Decimal::from(n));
+        let digits: [String; 10] = std::array::from_fn(|d| integer(d as u64));
+        let glyphs: Vec<char> = digits
+            .iter()
+            .map(|d| {
+                let mut chars = d.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => None,
+                }
+            })
+            .collect::<Option<_>>()?;
+        // "1 234 567 890" → the lengths of the runs of digits, and what is between them.
+        let runs = |text: &str| -> (Vec<usize>, Vec<String>) {
+            let (mut digit_runs, mut between) = (Vec::new(), Vec::new());
+            let mut previous_digit = None;
+            for c in text.chars() {
+                let is_digit = glyphs.contains(&c);
+                match (is_digit, previous_digit) {
+                    (true, Some(true)) => *digit_runs.last_mut().unwrap_or(&mut 0) += 1,
+                    (true, _) => digit_runs.push(1),
+                    (false, Some(false)) => {
+                        between.last_mut().unwrap_or(&mut String::new()).push(c)
+                    }
+                    (false, _) => between.push(c.to_string()),
+                }
+                previous_digit = Some(is_digit);
+            }
+            (digit_runs, between)
+        };
+        let (groups, separators) = runs(&integer(1_234_567_890));
+        let group = separators.first().cloned().unwrap_or_default();
+        if separators.iter().any(|s| *s != group) {
+            return None;
+        }
+        let primary = *groups.last()?;
+        let secondary = if groups.len() > 2 {
+            groups[groups.len() - 2]
+        } else {
+            primary
+        };
+        let min_grouping = (1..=3)
+            .find(|&m| integer(10u64.pow((primary + m - 1) as u32)).contains(group.as_str()))
+            .filter(|_| !group.is_empty())
+            .unwrap_or(1);
+        let decimals = self.currency.decimals();
+        let decimal = if decimals == 0 {
+            String::new()
+        } else {
+            let (_, between) = runs(&self.amount(Minor(1)));
+            between.last()?.clone()
+        };
+        let spec = MoneySpec {
+            decimals,
+            decimal,
+            group,
+            primary,
+            secondary,
+            min_grouping,
+            digits,
+            pattern: self.pattern.clone(),
+            symbol: self.symbol.clone(),
+        };
+        let probes = [
+            0,
+            1,
+            5,
+            99,
+            100,
+            12_345,
+            123_456,
+            1_234_567,
+            123_456_789,
+            98_765_432_100,
+        ];
+        probes
+            .iter()
+            .all(|&p| spec.price(Minor(p)) == self.price(Minor(p)))
+            .then_some(spec)
+    }
+}
+
+impl MoneySpec {
+    /// An amount written by the spec: what the shop script writes, in Rust, to test it.
+    pub(crate) fn price(&self, amount: Minor) -> String {
+        let text = amount.0.max(0).to_string();
+        let decimals = self.decimals as usize;
+        let text = format!("{text:0>width$}", width = decimals + 1);
+        let (mut int, frac) = text.split_at(text.len() - decimals);
+        let mut grouped = String::new();
+        if !self.group.is_empty() && int.len() >= self.primary + self.min_grouping {
+            let mut parts = vec![&int[int.len() - self.primary..]];
+            int = &int[..int.len() - self.primary];
+            while int.len() > self.secondary {
+                parts.push(&int[int.len() - self.secondary..]);
+                int = &int[..int.len() - self.secondary];
+            }
+            parts.push(int);
+            parts.reverse();
+            grouped = parts.join(&self.group);
+        } else {
+            grouped.push_str(int);
+        }
+        if decimals > 0 {
+            grouped.push_str(&self.decimal);
+            grouped.push_str(frac);
+        }
+        let amount: String = grouped
+            .chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => self.digits[d as usize].clone(),
+                None => c.to_string(),
+            })
+            .collect();
+        self.pattern
+            .replace("{amount}", &amount)
+            .replace("{currency}", &self.symbol)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +218,37 @@ mod tests {
         assert_eq!(en.price(Minor(123450)), "MAD 1,234.50");
         let ar = PriceFormatter::new("ar-MA", mad(), "{amount} {currency}", "د.م.").unwrap();
         assert_eq!(ar.price(Minor(123450)), "1.234,50 د.م.");
+    }
+
+    #[test]
+    fn the_shop_script_writes_amounts_as_icu_does() {
+        let locales = [
+            "fr", "fr-MA", "ar-MA", "ar", "ar-EG", "en", "en-IN", "hi", "es", "de-CH", "zgh",
+            "tzm", "pl", "pt", "it", "nl", "ru", "fa", "ur", "he", "bn", "mr", "th", "ja",
+        ];
+        for locale in locales {
+            let formatter =
+                PriceFormatter::new(locale, mad(), "{amount} {currency}", "MAD").unwrap();
+            let spec = formatter
+                .spec()
+                .unwrap_or_else(|| panic!("no spec for {locale}"));
+            for amount in (0..2_000_000).step_by(997).chain([123_456_789_012]) {
+                assert_eq!(
+                    spec.price(Minor(amount)),
+                    formatter.price(Minor(amount)),
+                    "{locale}, {amount}"
+                );
+            }
+        }
+        let fr = PriceFormatter::new("fr", mad(), "{amount} {currency}", "MAD").unwrap();
+        let spec = fr.spec().unwrap();
+        assert_eq!(
+            (spec.decimal.as_str(), spec.group.as_str()),
+            (",", "\u{202f}")
+        );
+        let es = PriceFormatter::new("es", mad(), "{amount} {currency}", "MAD").unwrap();
+        assert_eq!(es.spec().unwrap().min_grouping, 2);
+        let hi = PriceFormatter::new("en-IN", mad(), "{amount} {currency}", "MAD").unwrap();
+        assert_eq!(hi.spec().unwrap().secondary, 2);
     }
 }

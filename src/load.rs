@@ -42,7 +42,18 @@ pub(crate) fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diag
         crate::theme::load(root, &config, &source.static_files, options.theme)
             .map_err(|errors| with_warnings(errors, &warnings))?;
     warnings.extend(theme_warnings);
-    let (site, model_warnings) = crate::model::resolve(root, config, source)
+    // The cart's address is a word of the theme's, like its buttons: one file per language.
+    let cart_slugs: crate::lang::PerLang<String> = theme
+        .strings
+        .values()
+        .map(|strings| {
+            strings
+                .get("cart_slug")
+                .cloned()
+                .unwrap_or_else(|| "cart".to_owned())
+        })
+        .collect();
+    let (site, model_warnings) = crate::model::resolve(root, config, source, &cart_slugs)
         .map_err(|errors| with_warnings(errors, &warnings))?;
     warnings.extend(model_warnings);
     Ok(Loaded {

@@ -42,6 +42,12 @@ pub struct Site {
     pub images: Vec<SourceImage>,
     /// Files under `static/`, `/`-separated.
     pub static_files: Vec<String>,
+    /// The cart page's address in each language (`panier/`, `ar/السلة/`), when the shop has a
+    /// cart (see [`crate::config::Orders::cart`]).
+    pub cart: Option<crate::lang::PerLang<String>>,
+    /// Index into [`Site::pages`] of the page the order form links to for what is done with a
+    /// shopper's details.
+    pub privacy_page: Option<usize>,
 }
 
 /// The translated texts of a thing in one language, and where its page lives.
@@ -108,6 +114,8 @@ pub struct Product {
     /// The sizes or kinds sold separately, in the order written; empty for a product sold as one
     /// item.
     pub variants: Vec<Variant>,
+    /// Where it can be paid online, beside cash on delivery: an `http(s)://` address.
+    pub payment_url: Option<String>,
     /// Name, summary, description and page address per language; `None` where it is not published.
     pub texts: PerLang<Text>,
 }
@@ -129,6 +137,8 @@ pub struct Variant {
     pub stock: Option<u32>,
     /// This variant's weight in grams, when written.
     pub weight_grams: Option<u32>,
+    /// Where this variant can be paid online: an `http(s)://` address.
+    pub payment_url: Option<String>,
 }
 
 /// A category of products, with its page.
@@ -209,10 +219,13 @@ pub const IMAGES_SEGMENT: &str = "images";
 
 /// Builds the [`Site`], reporting every broken reference at once. Warnings (such as a missing
 /// translation) come back with the site.
+///
+/// `cart_slugs` are the words the theme puts in each language's cart address (`panier`).
 pub fn resolve(
     root: &Path,
     config: SiteConfig,
     source: Source,
+    cart_slugs: &crate::lang::PerLang<String>,
 ) -> Result<(Site, Diagnostics), Diagnostics> {
     let mut r = Resolver {
         root,
@@ -289,7 +302,9 @@ pub fn resolve(
         })
         .collect();
     pages.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
-    r.check_page_slugs(&pages, &static_files);
+    let cart = config.orders.cart.then(|| r.cart(cart_slugs));
+    r.check_page_slugs(&pages, &static_files, cart_slugs);
+    let privacy_page = r.privacy_page(&pages);
 
     let category_ids: HashMap<&str, usize> = categories
         .iter()
@@ -357,6 +372,8 @@ pub fn resolve(
         home,
         images,
         static_files,
+        cart,
+        privacy_page,
     };
     Ok((site, problems))
 }
@@ -613,8 +630,10 @@ impl Resolver<'_> {
             producers,
             images,
             variants: raw_variants,
+            payment_url,
         } = data;
         let errors_before = self.problems.error_count();
+        let payment_url = self.payment_url(&file, payment_url.as_ref());
         self.check_sku(&file, &sku);
 
         let category_index = self
@@ -711,6 +730,7 @@ impl Resolver<'_> {
                 }
             }
             self.check_sku(&file, &raw.sku);
+            let payment_url = self.payment_url(&file, raw.payment_url.as_ref());
             variants.push(Variant {
                 sku: raw.sku.value.trim().to_owned(),
                 label: raw.label,
@@ -719,6 +739,7 @@ impl Resolver<'_> {
                 availability: availability_of(raw.availability, raw.stock),
                 stock: raw.stock,
                 weight_grams: raw.weight_grams,
+                payment_url,
             });
         }
 
@@ -791,8 +812,27 @@ impl Resolver<'_> {
             producers: producer_indexes,
             images: image_refs,
             variants,
+            payment_url,
             texts,
         })
+    }
+
+    /// A `payment_url`, which only an `http(s)://` address may be: a shopper follows it to pay.
+    fn payment_url(&mut self, file: &Path, url: Option<&Spanned<String>>) -> Option<String> {
+        let url = url?;
+        let written = url.value.trim();
+        let web = url::Url::parse(written)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        if web {
+            Some(written.to_owned())
+        } else {
+            self.problems.push(
+                Diagnostic::error(file, format!("`payment_url` `{written}` is not a web address"))
+                    .at(position(url))
+                    .hint("write the full address of the payment page, starting with `https://`, e.g. a Stripe Payment Link or your PayPal.me page"),
+            );
+            None
+        }
     }
 
     /// Checks that `reference` names one of `known`, with a "did you mean" when it does not.
@@ -864,7 +904,12 @@ impl Resolver<'_> {
     }
 
     /// Free pages live at the top level, beside souk's own folders and the static files.
-    fn check_page_slugs(&mut self, pages: &[Page], static_files: &[String]) {
+    fn check_page_slugs(
+        &mut self,
+        pages: &[Page],
+        static_files: &[String],
+        cart_slugs: &crate::lang::PerLang<String>,
+    ) {
         let mut reserved: HashSet<&str> = [
             PRODUCTS_SEGMENT,
             CATEGORIES_SEGMENT,
@@ -875,6 +920,7 @@ impl Resolver<'_> {
         .into();
         reserved.extend(self.config.languages.iter().map(|l| l.code.as_str()));
         reserved.extend(static_files.iter().filter_map(|f| f.split('/').next()));
+        reserved.extend(cart_slugs.iter().map(|(_, slug)| slug.as_str()));
         for page in pages {
             for (index, text) in page.texts.iter() {
                 let Some(text) = text else { continue };
@@ -891,6 +937,52 @@ impl Resolver<'_> {
                 }
             }
         }
+    }
+
+    /// The cart page's address in each language, from the theme's `cart_slug`.
+    fn cart(&mut self, slugs: &crate::lang::PerLang<String>) -> crate::lang::PerLang<String> {
+        self.config
+            .langs()
+            .map(|lang| {
+                let slug = slugs[lang].trim();
+                let slug = if valid_slug(slug) {
+                    slug
+                } else {
+                    let code = self.config.lang(lang).code.as_str();
+                    self.problems.push(
+                        Diagnostic::error(format!("i18n/{code}.yaml"), format!("the cart's address word `cart_slug: {slug}` cannot be used in a web address"))
+                            .hint("use letters (any script), digits and `-` only, e.g. `panier` or `السلة`"),
+                    );
+                    "cart"
+                };
+                format!("{}{slug}/", self.config.lang_prefix(lang))
+            })
+            .collect()
+    }
+
+    /// The page `orders.privacy_page` names, else the one called `legal`.
+    fn privacy_page(&mut self, pages: &[Page]) -> Option<usize> {
+        let find = |id: &str| pages.iter().position(|p| p.id == id);
+        let Some(wanted) = &self.config.orders.privacy_page else {
+            return find("legal");
+        };
+        let id = wanted.value.trim();
+        let found = find(id);
+        if found.is_none() {
+            let hint = match did_you_mean(id, pages.iter().map(|p| p.id.as_str())) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => "write the name of a folder of `pages/`, e.g. `legal`".to_owned(),
+            };
+            self.problems.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("`orders.privacy_page` `{id}` is not a page of the site"),
+                )
+                .at(position(wanted))
+                .hint(hint),
+            );
+        }
+        found
     }
 
     fn home(&mut self, docs: Vec<Option<Doc<HomeFront>>>) -> PerLang<Text> {

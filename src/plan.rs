@@ -27,6 +27,8 @@ pub(crate) enum PageKind {
     /// A free page (`pages/`).
     Free(usize),
     NotFound,
+    /// The cart and its checkout, when the shop has one.
+    Cart,
 }
 
 impl PageKind {
@@ -40,6 +42,21 @@ impl PageKind {
             PageKind::Producer(_) => "producer",
             PageKind::Free(_) => "page",
             PageKind::NotFound => "not_found",
+            PageKind::Cart => "cart",
+        }
+    }
+
+    /// Whether search engines are to list the page: not the not-found page, nor the cart, which
+    /// is different for every shopper.
+    pub(crate) fn indexed(self) -> bool {
+        match self {
+            PageKind::NotFound | PageKind::Cart => false,
+            PageKind::Home
+            | PageKind::Product(_)
+            | PageKind::Category { .. }
+            | PageKind::AllProducts { .. }
+            | PageKind::Producer(_)
+            | PageKind::Free(_) => true,
         }
     }
 }
@@ -61,6 +78,35 @@ pub(crate) fn google_feed(code: &str) -> String {
 /// The Meta (Facebook, Instagram, WhatsApp) catalogue of a language.
 pub(crate) fn meta_feed(code: &str) -> String {
     format!("feeds/meta-catalog-{code}.csv")
+}
+
+/// How many products one file of the cart's data holds, about: the cart fetches only the files
+/// of what it holds, so a shopper never downloads the whole catalogue.
+const PRODUCTS_PER_SHOP_FILE: usize = 64;
+
+/// How many files the cart's data of one language is split into.
+pub(crate) fn shop_files(products: usize) -> u32 {
+    u32::try_from(products.div_ceil(PRODUCTS_PER_SHOP_FILE).max(1)).unwrap_or(u32::MAX)
+}
+
+/// The folder of the cart's data of a language, as the shop script is told it.
+pub(crate) fn shop_data_dir(code: &str) -> String {
+    format!("shop/{code}/")
+}
+
+/// The `n`-th file of the cart's data of a language.
+pub(crate) fn shop_data(code: &str, n: u32) -> String {
+    format!("{}{n}.json", shop_data_dir(code))
+}
+
+/// Which of `files` data files holds the product `id`: FNV-1a over its UTF-8 bytes, the hash
+/// the shop script computes too (`bucket` in `js/shop.js`).
+pub(crate) fn shop_file_of(id: &str, files: u32) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in id.bytes() {
+        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+    }
+    hash % files.max(1)
 }
 
 /// The file a page path is written to: `products/x/` → `products/x/index.html`.
@@ -139,6 +185,9 @@ impl<'a> Plan<'a> {
         let site = self.site;
         let per_page = site.config.items_per_page;
         let mut pages = vec![PageKind::Home, PageKind::NotFound];
+        if site.cart.is_some() {
+            pages.push(PageKind::Cart);
+        }
         pages.extend(
             (0..pages_for(self.published[lang].len(), per_page))
                 .map(|page| PageKind::AllProducts { page }),
@@ -174,6 +223,7 @@ impl<'a> Plan<'a> {
         match page {
             PageKind::Home => text_path(&site.home),
             PageKind::NotFound => Some(format!("{}404.html", site.config.lang_prefix(lang))),
+            PageKind::Cart => site.cart.as_ref().map(|cart| cart[lang].clone()),
             PageKind::Product(p) => text_path(&site.products[p].texts),
             PageKind::Producer(p) => text_path(&site.producers[p].texts),
             PageKind::Free(p) => text_path(&site.pages[p].texts),
@@ -213,7 +263,8 @@ impl<'a> Plan<'a> {
             | PageKind::Category { .. }
             | PageKind::AllProducts { .. }
             | PageKind::Producer(_)
-            | PageKind::Free(_) => languages.map(|l| self.path(l, page)).collect(),
+            | PageKind::Free(_)
+            | PageKind::Cart => languages.map(|l| self.path(l, page)).collect(),
         }
     }
 
@@ -234,7 +285,8 @@ impl<'a> Plan<'a> {
             | PageKind::Product(_)
             | PageKind::Producer(_)
             | PageKind::Free(_)
-            | PageKind::NotFound => languages.map(|_| None).collect(),
+            | PageKind::NotFound
+            | PageKind::Cart => languages.map(|_| None).collect(),
         }
     }
 
@@ -250,6 +302,10 @@ impl<'a> Plan<'a> {
             }
             paths.insert(google_feed(language.code.as_str()));
             paths.insert(meta_feed(language.code.as_str()));
+            if self.site.cart.is_some() {
+                let files = shop_files(self.site.products.len());
+                paths.extend((0..files).map(|n| shop_data(language.code.as_str(), n)));
+            }
         }
         paths.insert(SITEMAP.to_owned());
         paths.insert(ROBOTS.to_owned());
@@ -271,5 +327,17 @@ mod tests {
         assert_eq!(file_of("ar/"), "ar/index.html");
         assert_eq!(file_of(""), "index.html");
         assert_eq!(file_of("404.html"), "404.html");
+    }
+
+    #[test]
+    fn the_cart_data_is_split_as_the_shop_script_reads_it() {
+        // The same values as the FNV-1a test vectors, and as `bucket` in js/shop.js.
+        assert_eq!(shop_file_of("", u32::MAX), 0x811c_9dc5);
+        assert_eq!(shop_file_of("a", u32::MAX), 0xe40c_292c);
+        assert_eq!(shop_file_of("foobar", u32::MAX), 0xbf9c_f968);
+        assert_eq!(shop_files(0), 1);
+        assert_eq!(shop_files(64), 1);
+        assert_eq!(shop_files(65), 2);
+        assert!(shop_file_of("argan-oil", 3) < 3);
     }
 }

@@ -166,6 +166,9 @@ pub struct RawProduct {
     /// `price` may be left out: the shop shows "from" the lowest.
     #[serde(default)]
     pub variants: Vec<RawVariant>,
+    /// A page where the product can be paid online (a Stripe Payment Link, PayPal.me…), shown
+    /// beside cash on delivery; an `http(s)://` address.
+    pub payment_url: Option<Spanned<String>>,
 }
 
 /// Whether a product can be ordered, as `availability:` says or `stock` implies.
@@ -199,6 +202,8 @@ pub struct RawVariant {
     pub availability: Option<Availability>,
     /// This variant's weight in grams (the product page shows the product's `weight_grams`).
     pub weight_grams: Option<u32>,
+    /// As for the product: where this variant can be paid online.
+    pub payment_url: Option<Spanned<String>>,
 }
 
 /// A photo in the bundle folder, with its description per language.

@@ -43,6 +43,8 @@ pub(super) struct LangContext<'a> {
     pub(super) site_image: Option<&'a ImageRef>,
     /// The templates and `globals`, hashed: where every page's fingerprint starts.
     pub(super) base: incremental::Hasher,
+    /// How the shop script writes this language's prices, when the shop has a cart.
+    pub(super) money: Option<crate::format::MoneySpec>,
     /// The UI strings order messages are made of (`order_message`, `ask_message`,
     /// `preorder_note`), looked up once rather than for every product and variant.
     order_strings: [String; 3],
@@ -61,6 +63,19 @@ impl<'a> LangContext<'a> {
         let language = site.config.lang(index);
         let strings = &theme.strings[index];
         let prices = price_formatter(site, strings, index)?;
+        let money = match site.cart {
+            Some(_) => Some(prices.spec().ok_or_else(|| {
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!(
+                        "the cart cannot write prices the way the locale `{}` does",
+                        language.locale
+                    ),
+                )
+                .hint("set `locale` of this language to one such as `fr`, `ar-MA` or `en`, or turn the cart off with `orders: {cart: false}`")
+            })?),
+            None => None,
+        };
         let coop = site
             .config
             .text(&site.config.cooperative.name, index)
@@ -83,6 +98,7 @@ impl<'a> LangContext<'a> {
             index,
             strings,
             prices,
+            money,
             globals: [
                 ("lang", Value::from_serializable(&lang_view)),
                 ("t", Value::from_serializable(strings)),
@@ -106,6 +122,11 @@ impl<'a> LangContext<'a> {
             ask,
             preorder_note,
         }
+    }
+
+    /// Every UI string of the theme in this language.
+    pub(super) fn strings(&self) -> &BTreeMap<String, String> {
+        self.strings
     }
 
     /// A UI string of the theme in this language (complete: missing keys were filled in).
@@ -366,5 +387,7 @@ fn site_view(plan: &Plan<'_>, urls: &Urls, index: LangIndex, coop: &str) -> Site
             .collect(),
         all_products_url: urls.href(&plan.all_products(index)),
         credits_url: None,
+        cart_url: site.cart.as_ref().map(|cart| urls.href(&cart[index])),
+        base_path: urls.base_path().to_owned(),
     }
 }

@@ -7,6 +7,7 @@ mod context;
 mod page;
 mod pages;
 mod picture;
+mod shop;
 mod views;
 
 use std::collections::HashSet;
@@ -95,7 +96,11 @@ pub(crate) fn render(
                 })
                 .collect()
         },
-        || feed_files(site, images, urls),
+        || {
+            let mut files = feed_files(site, images, urls);
+            files.extend(shop::data_files(site, images, urls));
+            files
+        },
     );
 
     let mut entries = Vec::with_capacity(results.len());

@@ -5,8 +5,8 @@
 use super::context::LangContext;
 use super::page::{PageContext, PageOut};
 use super::views::{
-    CardView, CategorySummary, CategoryView, CertificationView, ContentView, HomeView, NamedLink,
-    ProducerCard, ProducerView, ProductView, VariantView,
+    CardView, CartOption, CategorySummary, CategoryView, CertificationView, ContentView, HomeView,
+    NamedLink, ProducerCard, ProducerView, ProductView, VariantView,
 };
 use crate::markdown;
 use crate::model::{self, Product, Text};
@@ -26,6 +26,22 @@ impl LangContext<'_> {
             PageKind::Producer(producer) => self.producer(ctx, producer),
             PageKind::Free(page) => self.free_page(ctx, page),
             PageKind::NotFound => self.not_found(),
+            PageKind::Cart => self.cart(ctx),
+        }
+    }
+
+    fn cart(&self, ctx: &mut PageContext) -> PageOut {
+        if let Some(money) = &self.money {
+            ctx.insert("cart", &self.cart_view(money));
+        }
+        let title = self.string("cart");
+        let path = self
+            .plan
+            .path(self.index, PageKind::Cart)
+            .unwrap_or_default();
+        PageOut {
+            breadcrumbs: vec![self.home_crumb(), (title.clone(), path)],
+            ..PageOut::new("cart.html", format!("{title} | {}", self.coop))
         }
     }
 
@@ -279,6 +295,7 @@ impl LangContext<'_> {
                         order_url: links.order_url,
                         order_email_url: links.order_email_url,
                         ask_url: links.ask_url,
+                        payment_url: v.payment_url.clone(),
                         label,
                         price,
                     }
@@ -309,7 +326,44 @@ impl LangContext<'_> {
             order_email_url: links.order_email_url,
             ask_url: links.ask_url,
             social_image: self.social_image(product),
+            payment_url: product.payment_url.clone(),
+            cart: self.cart_options(product, &text.title),
         }
+    }
+
+    /// What "add to cart" offers for `product`: what can be ordered of it, with its stock.
+    fn cart_options(&self, product: &Product, name: &str) -> Vec<CartOption> {
+        if self.site.cart.is_none() {
+            return Vec::new();
+        }
+        let orderable = |a: Availability| a != Availability::OutOfStock;
+        if product.variants.is_empty() {
+            return orderable(product.availability)
+                .then(|| CartOption {
+                    sku: product.sku.clone(),
+                    label: name.to_owned(),
+                    title: name.to_owned(),
+                    price: self.prices.price(product.price),
+                    stock: cart_stock(product.availability, product.stock),
+                })
+                .into_iter()
+                .collect();
+        }
+        product
+            .variants
+            .iter()
+            .filter(|v| orderable(v.availability))
+            .map(|v| {
+                let label = self.localized(&v.label);
+                CartOption {
+                    sku: v.sku.clone(),
+                    title: format!("{name} – {label}"),
+                    label,
+                    price: self.prices.price(v.price),
+                    stock: cart_stock(v.availability, v.stock),
+                }
+            })
+            .collect()
     }
 
     /// The links that order `item` (or ask about it when it is out of stock), by the contacts
@@ -349,6 +403,12 @@ impl LangContext<'_> {
             ask_url: None,
         }
     }
+}
+
+/// How many the cart may hold: the stock of what is in stock; no limit for a preorder, which
+/// is made to order.
+pub(super) fn cart_stock(availability: Availability, stock: Option<u32>) -> Option<u32> {
+    stock.filter(|_| availability == Availability::InStock)
 }
 
 /// How a product or variant is ordered.

@@ -30,6 +30,10 @@ pub(super) struct SiteView {
     pub(super) categories: Vec<NamedLink>,
     pub(super) all_products_url: String,
     pub(super) credits_url: Option<String>,
+    /// The cart page of this language, when the shop has a cart.
+    pub(super) cart_url: Option<String>,
+    /// The site's path on its host (`/`, `/repo/`): the shop script keys the cart by it.
+    pub(super) base_path: String,
 }
 
 #[derive(Serialize)]
@@ -177,6 +181,11 @@ pub(super) struct ProductView {
     /// Asking about it by WhatsApp when it is out of stock.
     pub(super) ask_url: Option<String>,
     pub(super) social_image: Option<SocialImageView>,
+    /// Where the product can be paid online (for a product without variants).
+    pub(super) payment_url: Option<String>,
+    /// What "add to cart" offers: each variant that can be ordered (or the product itself);
+    /// empty when nothing can be, or the shop has no cart.
+    pub(super) cart: Vec<CartOption>,
 }
 
 #[derive(Serialize)]
@@ -193,6 +202,8 @@ pub(super) struct VariantView {
     pub(super) order_email_url: Option<String>,
     /// Asking about it by WhatsApp when it is out of stock.
     pub(super) ask_url: Option<String>,
+    /// Where this variant can be paid online.
+    pub(super) payment_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -238,4 +249,45 @@ pub(super) struct ProducerView {
 pub(super) struct ContentView {
     pub(super) title: String,
     pub(super) body_html: String,
+}
+
+/// One choice of "add to cart" on a product page.
+#[derive(Serialize)]
+pub(super) struct CartOption {
+    pub(super) sku: String,
+    /// The variant's label, or the product's name.
+    pub(super) label: String,
+    /// What messages call it: the name, and the variant after ` – `.
+    pub(super) title: String,
+    pub(super) price: String,
+    /// How many can be ordered at most, when the stock is known.
+    pub(super) stock: Option<u32>,
+}
+
+/// The cart page (`cart` in `cart.html`).
+#[derive(Serialize)]
+pub(super) struct CartView {
+    /// What the shop script reads (JSON, for `data-config`): see docs/themes.md.
+    pub(super) config: String,
+    /// The delivery zones the shopper picks from, in the order of `souk.yaml`.
+    pub(super) zones: Vec<ZoneView>,
+    pub(super) whatsapp: bool,
+    pub(super) email: bool,
+    pub(super) form: bool,
+    /// The page on what is done with a shopper's details.
+    pub(super) privacy_url: Option<String>,
+}
+
+/// A delivery zone, as the cart shows it.
+#[derive(Serialize)]
+pub(super) struct ZoneView {
+    pub(super) name: String,
+    /// The fee in minor units (for the script), and as the page writes it.
+    pub(super) rate: i64,
+    pub(super) rate_text: String,
+    pub(super) free_over: Option<i64>,
+    pub(super) free_over_text: Option<String>,
+    pub(super) days_min: u32,
+    pub(super) days_max: u32,
+    pub(super) cash_on_delivery: bool,
 }

@@ -184,8 +184,9 @@ fn google_merchant(site: &Site, urls: &Urls, lang: LangIndex, items: &[Item]) ->
             xml.element("g:size", size);
         }
         if let Some(shipping) = &site.config.shipping {
+            let price = item.sale_price.unwrap_or(item.price);
+            let cost = shipping.for_search(price).cost(price);
             for country in &shipping.countries {
-                let cost = shipping.cost(item.sale_price.unwrap_or(item.price));
                 xml.open("g:shipping", &[]);
                 xml.element("g:country", country);
                 xml.element("g:price", &amount(site, cost));

@@ -28,7 +28,8 @@ pub(crate) fn blocks(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo
         | PageKind::AllProducts { .. }
         | PageKind::Producer(_)
         | PageKind::Free(_)
-        | PageKind::NotFound => {}
+        | PageKind::NotFound
+        | PageKind::Cart => {}
     }
     if page.breadcrumbs.len() > 1 {
         blocks.push(breadcrumbs(urls, page.breadcrumbs));
@@ -153,7 +154,8 @@ fn product(
 fn add_shipping_and_returns(site: &Site, offer: &mut Map<String, Value>, price: Minor) {
     let currency = site.config.currency.code();
     if let Some(shipping) = &site.config.shipping {
-        let cost = shipping.cost(price);
+        let zone = shipping.for_search(price);
+        let cost = zone.cost(price);
         offer.insert(
             "shippingDetails".into(),
             json!({
@@ -163,7 +165,7 @@ fn add_shipping_and_returns(site: &Site, offer: &mut Map<String, Value>, price: 
                 "deliveryTime": {
                     "@type": "ShippingDeliveryTime",
                     "handlingTime": { "@type": "QuantitativeValue", "minValue": shipping.handling_days[0], "maxValue": shipping.handling_days[1], "unitCode": "DAY" },
-                    "transitTime": { "@type": "QuantitativeValue", "minValue": shipping.transit_days[0], "maxValue": shipping.transit_days[1], "unitCode": "DAY" },
+                    "transitTime": { "@type": "QuantitativeValue", "minValue": zone.transit_days[0], "maxValue": zone.transit_days[1], "unitCode": "DAY" },
                 },
             }),
         );

@@ -119,7 +119,7 @@ pub(crate) fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) 
         out.push_str(&html);
         out.push('\n');
     };
-    if page.kind == PageKind::NotFound {
+    if !page.kind.indexed() {
         tag("<meta name=\"robots\" content=\"noindex\">".to_owned());
         return out;
     }
@@ -234,9 +234,11 @@ fn page_image(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Op
             site.categories[category].image.as_ref().and_then(from)
         }
         PageKind::Producer(p) => site.producers[p].photo.as_ref().and_then(from),
-        PageKind::Home | PageKind::AllProducts { .. } | PageKind::Free(_) | PageKind::NotFound => {
-            None
-        }
+        PageKind::Home
+        | PageKind::AllProducts { .. }
+        | PageKind::Free(_)
+        | PageKind::NotFound
+        | PageKind::Cart => None,
     };
     own.or_else(|| page.site_image.and_then(from))
 }

@@ -75,20 +75,20 @@ fn pages_per_language_are_reported() {
         .iter()
         .map(|(l, n)| (l.to_string(), *n))
         .collect();
-    // Per language: home and 404, 19 products over 4 "all products" pages of 6, 6 category
-    // pages (cosmetics has 7 products), 19 products, 3 producers, 4 free pages = 38.
+    // Per language: home, 404 and the cart, 19 products over 4 "all products" pages of 6, 6
+    // category pages (cosmetics has 7 products), 19 products, 3 producers, 4 free pages = 39.
     assert_eq!(
         pages,
         [
-            ("fr".to_owned(), 38),
-            ("ar".to_owned(), 38),
-            ("en".to_owned(), 38)
+            ("fr".to_owned(), 39),
+            ("ar".to_owned(), 39),
+            ("en".to_owned(), 39)
         ]
     );
     assert!(
         report
             .summary()
-            .starts_with("built 114 pages (fr 38, ar 38, en 38), "),
+            .starts_with("built 117 pages (fr 39, ar 39, en 39), "),
         "{}",
         report.summary()
     );

@@ -73,14 +73,14 @@ fn two_products() -> TestSite {
 fn a_rebuild_with_nothing_changed_renders_nothing() {
     let site = two_products();
     let first = site.built().report;
-    assert_eq!(first.pages_rendered, 16);
+    assert_eq!(first.pages_rendered, 18);
     let (report, changed) = rebuild(&site);
     assert_eq!(report.pages_rendered, 0);
     assert_eq!(changed, Vec::<String>::new());
     assert!(
         report
             .summary()
-            .starts_with("built 16 pages (fr 8, ar 8), 0 rendered, 16 unchanged, "),
+            .starts_with("built 18 pages (fr 9, ar 9), 0 rendered, 18 unchanged, "),
         "{}",
         report.summary()
     );
@@ -133,14 +133,14 @@ fn changing_the_site_settings_renders_every_page() {
     );
     let (report, changed) = rebuild(&site);
     // Every page's footer shows the address.
-    assert_eq!(changed.len(), 16);
-    assert_eq!(report.pages_rendered, 16);
+    assert_eq!(changed.len(), 18);
+    assert_eq!(report.pages_rendered, 18);
     // The cooperative's French name is on French pages only.
     site.edit("souk.yaml", "Coopérative Test", "Coopérative Atlas");
     let (report, changed) = rebuild(&site);
     assert!(changed.iter().all(|p| !p.starts_with("ar/")), "{changed:?}");
-    assert_eq!(changed.len(), 8);
-    assert_eq!(report.pages_rendered, 8);
+    assert_eq!(changed.len(), 9);
+    assert_eq!(report.pages_rendered, 9);
 }
 
 #[test]
@@ -154,7 +154,7 @@ fn changing_a_template_renders_every_page_again() {
     let (report, changed) = rebuild(&site);
     assert_eq!(changed, ["404.html", "ar/404.html"]);
     // A template can include any other, so a change to one renders every page again.
-    assert_eq!(report.pages_rendered, 16);
+    assert_eq!(report.pages_rendered, 18);
 }
 
 #[test]
@@ -174,7 +174,7 @@ fn a_build_into_a_new_folder_renders_every_page() {
     site.built();
     std::fs::remove_dir_all(site.output()).unwrap();
     let (report, _) = rebuild(&site);
-    assert_eq!(report.pages_rendered, 16);
+    assert_eq!(report.pages_rendered, 18);
 }
 
 #[test]

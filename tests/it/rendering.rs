@@ -119,10 +119,11 @@ fn markdown_body_is_rendered_with_anchored_headings_and_sanitized_raw_html() {
         ["notre-histoire"]
     );
     assert_eq!(texts(&page, "main td"), ["1", "2"]);
-    assert!(attrs(&page, "script", "src").is_empty());
-    // The only scripts are souk's structured data; the raw script is dropped by the sanitizer.
+    // The only scripts are the theme's shop script and souk's structured data; the raw script
+    // is dropped by the sanitizer.
+    assert_eq!(attrs(&page, "script", "src"), ["/js/shop.js"]);
     assert_eq!(
-        attrs(&page, "script", "type").len(),
+        attrs(&page, "script", "type").len() + 1,
         texts(&page, "script").len()
     );
     assert!(
@@ -276,7 +277,7 @@ fn a_missing_translation_is_not_published_and_said_once() {
             .iter()
             .map(|(_, n)| *n)
             .collect::<Vec<_>>(),
-        [7, 6]
+        [8, 7]
     );
 }
 

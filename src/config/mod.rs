@@ -13,6 +13,12 @@ use crate::lang::{Direction, Lang, LangIndex, Localized};
 use crate::money::Currency;
 use crate::yaml::position;
 
+mod orders;
+mod shipping;
+
+pub use orders::Orders;
+pub use shipping::{Shipping, Zone};
+
 /// The name of the site configuration file.
 pub const CONFIG_FILE: &str = "souk.yaml";
 
@@ -36,8 +42,10 @@ struct RawConfig {
     #[serde(default = "default_featured_count")]
     featured_count: usize,
     images: Option<RawImages>,
-    shipping: Option<RawShipping>,
+    shipping: Option<shipping::RawShipping>,
     returns: Option<RawReturns>,
+    #[serde(default)]
+    orders: orders::RawOrders,
     markdown: Option<RawMarkdown>,
 }
 
@@ -46,17 +54,6 @@ struct RawConfig {
 struct RawMarkdown {
     #[serde(default)]
     raw_html: crate::markdown::RawHtml,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawShipping {
-    /// ISO 3166-1 alpha-2 codes; default: the contact's country.
-    countries: Option<Vec<Spanned<String>>>,
-    rate: Spanned<crate::money::DecimalText>,
-    free_over: Option<Spanned<crate::money::DecimalText>>,
-    handling_days: Option<Spanned<[u32; 2]>>,
-    transit_days: Option<Spanned<[u32; 2]>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,33 +73,6 @@ pub enum ReturnFees {
     Free,
     /// The customer pays for sending the product back (`customer`).
     Customer,
-}
-
-/// Delivery terms, for structured data and product feeds.
-#[derive(Debug, Clone)]
-pub struct Shipping {
-    /// ISO 3166-1 codes of the countries delivered to, in upper case; `contact.country` when not
-    /// written.
-    pub countries: Vec<String>,
-    /// The flat delivery rate per order.
-    pub rate: crate::money::Minor,
-    /// Orders from this amount on are delivered free.
-    pub free_over: Option<crate::money::Minor>,
-    /// Days to prepare an order (min, max); 0 to 1 when not written.
-    pub handling_days: [u32; 2],
-    /// Days on the road (min, max); 1 to 5 when not written.
-    pub transit_days: [u32; 2],
-}
-
-impl Shipping {
-    /// What delivery costs for an order of `amount`: free from `free_over` on, else `rate`.
-    /// The one rule JSON-LD, the merchant feeds and the cart all follow.
-    pub fn cost(&self, amount: crate::money::Minor) -> crate::money::Minor {
-        match self.free_over {
-            Some(threshold) if amount >= threshold => crate::money::Minor(0),
-            _ => self.rate,
-        }
-    }
 }
 
 /// The return policy, for structured data.
@@ -215,8 +185,11 @@ pub struct SiteConfig {
     pub featured_count: usize,
     /// What is made of every photo (`images:`), over the defaults.
     pub images: ImageSettings,
-    /// Delivery terms for search engines and product feeds, when `shipping:` is written.
+    /// Delivery terms for the cart, search engines and product feeds, when `shipping:` is
+    /// written.
     pub shipping: Option<Shipping>,
+    /// The cart and where its orders go (`orders:`).
+    pub orders: Orders,
     /// The return policy, when `returns:` is written.
     pub returns: Option<Returns>,
     /// What happens to HTML written inside Markdown.
@@ -441,6 +414,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
         images,
         shipping,
         returns,
+        orders,
         markdown,
     } = raw;
     let mut problems = Diagnostics::new();
@@ -525,34 +499,13 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
         }
     };
 
-    let mut check_localized = |what: &str, text: &Localized| {
-        if !languages_complete {
-            return;
-        }
-        for code in text.codes() {
-            if !codes.contains(&code) {
-                let hint = match did_you_mean(code, codes.iter().copied()) {
-                    Some(close) => format!(
-                        "did you mean `{close}`? The site's languages are {}",
-                        codes.join(", ")
-                    ),
-                    None => format!(
-                        "the site's languages are {}; add it to `languages` or remove the translation",
-                        codes.join(", ")
-                    ),
-                };
-                problems.push(
-                    Diagnostic::error(
-                        file,
-                        format!(
-                            "{what} has a text for `{code}`, which is not a language of the site"
-                        ),
-                    )
-                    .hint(hint),
-                );
-            }
-        }
+    let translations = Translations {
+        codes: &codes,
+        complete: languages_complete,
+        file,
     };
+    let mut check_localized =
+        |what: &str, text: &Localized| translations.check(what, text, &mut problems);
     let RawCooperative {
         name,
         tagline,
@@ -707,12 +660,24 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
 
     let images = resolve_images(images, file, &mut problems);
     let shipping = match (shipping, currency) {
-        (Some(raw), Some(currency)) => {
-            resolve_shipping(raw, currency, country.as_deref(), file, &mut problems)
-        }
+        (Some(raw), Some(currency)) => shipping::resolve(
+            raw,
+            currency,
+            country.as_deref(),
+            &translations,
+            file,
+            &mut problems,
+        ),
         _ => None,
     };
     let returns = returns.map(|RawReturns { days, fees }| Returns { days, fees });
+    let orders = orders::resolve(
+        orders,
+        base_url.as_ref(),
+        whatsapp.is_some() || email.is_some(),
+        file,
+        &mut problems,
+    );
 
     match (base_url, currency, problems.has_errors()) {
         (Some(base_url), Some(currency), false) if !languages.is_empty() => Ok(SiteConfig {
@@ -745,6 +710,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
             images,
             shipping,
             returns,
+            orders,
             raw_html: markdown.map(|m| m.raw_html).unwrap_or_default(),
         }),
         _ => Err(problems),
@@ -831,84 +797,46 @@ fn resolve_images(
     settings
 }
 
-fn resolve_shipping(
-    raw: RawShipping,
-    currency: Currency,
-    country: Option<&str>,
-    file: &Path,
-    problems: &mut Diagnostics,
-) -> Option<Shipping> {
-    let RawShipping {
-        countries,
-        rate,
-        free_over,
-        handling_days,
-        transit_days,
-    } = raw;
-    let mut price =
-        |text: &Spanned<crate::money::DecimalText>, key: &str| match crate::money::parse_price(
-            &text.value.0,
-            currency.decimals(),
-        ) {
-            Ok(minor) => Some(minor),
-            Err(why) => {
+/// What translated texts of `souk.yaml` are checked against: the site's languages.
+struct Translations<'a> {
+    codes: &'a [&'a str],
+    /// Whether every language could be read: else one bad code would make every translation
+    /// in that language an error too, and nothing is checked.
+    complete: bool,
+    file: &'a Path,
+}
+
+impl Translations<'_> {
+    /// Reports each translation of `text` (named `what`) in a language the site does not have.
+    fn check(&self, what: &str, text: &Localized, problems: &mut Diagnostics) {
+        if !self.complete {
+            return;
+        }
+        let codes = self.codes;
+        for code in text.codes() {
+            if !codes.contains(&code) {
+                let hint = match did_you_mean(code, codes.iter().copied()) {
+                    Some(close) => format!(
+                        "did you mean `{close}`? The site's languages are {}",
+                        codes.join(", ")
+                    ),
+                    None => format!(
+                        "the site's languages are {}; add it to `languages` or remove the translation",
+                        codes.join(", ")
+                    ),
+                };
                 problems.push(
-                    Diagnostic::error(file, format!("`shipping.{key}` `{}` {why}", text.value.0))
-                        .at(position(text))
-                        .hint(crate::money::fix_hint(&text.value.0, &why, currency)),
+                    Diagnostic::error(
+                        self.file,
+                        format!(
+                            "{what} has a text for `{code}`, which is not a language of the site"
+                        ),
+                    )
+                    .hint(hint),
                 );
-                None
-            }
-        };
-    // Every problem of the section is reported, then the section is dropped if any.
-    let rate = price(&rate, "rate");
-    let free_over = match &free_over {
-        Some(text) => price(text, "free_over").map(Some),
-        None => Some(None),
-    };
-    let mut days = |range: Option<Spanned<[u32; 2]>>, key: &str, default: [u32; 2]| match range {
-        Some(range) if range.value[0] > range.value[1] => {
-            let [min, max] = range.value;
-            problems.push(
-                Diagnostic::error(
-                    file,
-                    format!("`shipping.{key}` `[{min}, {max}]` starts after it ends"),
-                )
-                .at(position(&range))
-                .hint(format!("write the fewest days first: `[{max}, {min}]`")),
-            );
-            None
-        }
-        Some(range) => Some(range.value),
-        None => Some(default),
-    };
-    let handling_days = days(handling_days, "handling_days", [0, 1]);
-    let transit_days = days(transit_days, "transit_days", [1, 5]);
-    let countries = match countries {
-        Some(list) if !list.is_empty() => {
-            let codes: Vec<Option<String>> = list
-                .iter()
-                .map(|c| country_code(c, "shipping.countries", file, problems))
-                .collect();
-            codes.into_iter().collect::<Option<Vec<String>>>()
-        }
-        _ => {
-            match country {
-                Some(country) => Some(vec![country.to_owned()]),
-                None => {
-                    problems.push(Diagnostic::error(file, "`shipping` does not say where the cooperative delivers").hint("add `countries: [MA]` under `shipping`, or `country: MA` under `contact`"));
-                    None
-                }
             }
         }
-    };
-    Some(Shipping {
-        countries: countries?,
-        rate: rate?,
-        free_over: free_over?,
-        handling_days: handling_days?,
-        transit_days: transit_days?,
-    })
+    }
 }
 
 /// A country code as `souk.yaml` gives it, checked against ISO 3166-1 (it goes into JSON-LD and
