@@ -133,17 +133,19 @@ pub(super) fn resolve(
             zone.map(|z| vec![z])
         }
         (None, Some(zones)) if !zones.value.is_empty() => {
-            for (key, given) in [
-                ("free_over", free_over.is_some()),
-                ("transit_days", transit_days.is_some()),
-            ] {
-                if given {
+            // A key the zones would silently ignore is an error, at the key.
+            let beside = [
+                ("free_over", free_over.as_ref().map(position)),
+                ("transit_days", transit_days.as_ref().map(position)),
+            ];
+            for (key, at) in beside {
+                if let Some(at) = at {
                     problems.push(
                         Diagnostic::error(
                             file,
                             format!("`shipping.{key}` is written beside `shipping.zones`"),
                         )
-                        .at(position(&zones))
+                        .at(at)
                         .hint(format!("move `{key}` into each zone it applies to")),
                     );
                 }

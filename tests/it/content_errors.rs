@@ -458,3 +458,80 @@ fn a_logo_outside_static_is_refused() {
         "error: souk.yaml:9:9: the logo `products/argan-oil/bottle.jpg` is not in the site's `static` folder\n  hint: put the logo in `static/`, e.g. `static/logo.svg`, and write that path\n"
     );
 }
+
+#[test]
+fn delivery_zones_and_order_settings_are_checked_all_at_once() {
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "items_per_page: 2",
+        "items_per_page: 2\nshipping:\n  countries: [MA]\n  free_over: \"300\"\n  zones:\n    - { name: { fr: Ville, ar: المدينة, es: Ciudad }, rate: \"15,00\" }\n    - { name: Ailleurs, rate: \"35\", transit_days: [4, 2] }\norders:\n  reference_prefix: T-1\n  form_endpoint: formspree.io/f/abc\n  privacy_page: legale",
+    );
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "stock: 3",
+        "stock: 3\npayment_url: javascript:alert(1)",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml: `shipping.zones[1].name` has a text for `es`, which is not a language of the site\n  hint: the site's languages are fr, ar; add it to `languages` or remove the translation\n\
+         error: souk.yaml:15:14: `shipping.free_over` is written beside `shipping.zones`\n  hint: move `free_over` into each zone it applies to\n\
+         error: souk.yaml:17:61: `shipping.zones[1].rate` `15,00` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 15.00? Write prices with a dot and no thousands separator, like \"120.00\"\n\
+         error: souk.yaml:18:51: `shipping.zones[2].transit_days` `[4, 2]` starts after it ends\n  hint: write the fewest days first: `[2, 4]`\n\
+         error: souk.yaml:20:21: `orders.reference_prefix` `T-1` cannot start an order reference\n  hint: write two to six letters or digits, e.g. `TIF`\n\
+         error: souk.yaml:21:18: `orders.form_endpoint` `formspree.io/f/abc` is not a web address\n  hint: write the address your form service gives you, e.g. \"https://formspree.io/f/abcdwxyz\"\n"
+    );
+    // The rest of the site is read once souk.yaml is right.
+    site.edit("souk.yaml", "  free_over: \"300\"\n", "")
+        .edit("souk.yaml", ", es: Ciudad", "")
+        .edit("souk.yaml", "\"15,00\"", "\"15.00\"")
+        .edit("souk.yaml", "[4, 2]", "[2, 4]")
+        .edit("souk.yaml", "T-1", "T1")
+        .edit(
+            "souk.yaml",
+            "formspree.io/f/abc",
+            "https://formspree.io/f/abc",
+        );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:6:14: `payment_url` `javascript:alert(1)` is not a web address\n  hint: write the full address of the payment page, starting with `https://`, e.g. a Stripe Payment Link or your PayPal.me page\n\
+         error: souk.yaml:21:17: `orders.privacy_page` `legale` is not a page of the site\n  hint: write the name of a folder of `pages/`, e.g. `legal`\n"
+    );
+}
+
+#[test]
+fn shipping_needs_a_rate_and_not_two() {
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "items_per_page: 2",
+        "items_per_page: 2\nshipping:\n  countries: [MA]",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml: `shipping` does not say what delivery costs\n  hint: add `rate: \"35.00\"` under `shipping`, or a list of `zones`, each with a `name` and a `rate`\n"
+    );
+    site.edit(
+        "souk.yaml",
+        "  countries: [MA]",
+        "  countries: [MA]\n  rate: \"30\"\n  zones:\n    - { name: Ville, rate: \"15\" }",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml:15:9: `shipping` has both a flat `rate` and `zones`\n  hint: keep one: a `rate` for the whole country, or a `rate` in each zone\n"
+    );
+}
+
+#[test]
+fn a_free_page_cannot_take_the_carts_address() {
+    let site = TestSite::minimal();
+    site.edit(
+        "pages/about/fr.md",
+        "title: À propos",
+        "title: À propos\nslug: panier",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: pages/about/fr.md: the page address `/panier/` is taken by souk itself\n  hint: set another `slug` in the front matter, e.g. `about-us`\n"
+    );
+}

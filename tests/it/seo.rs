@@ -519,3 +519,27 @@ fn meta_catalog_csv_has_the_columns_and_defuses_formulas() {
     let row = reader.records().next().unwrap().unwrap();
     assert_eq!(&row[1], r#"'=HYPERLINK("http://evil.example","x")"#);
 }
+
+#[test]
+fn with_delivery_zones_search_engines_are_given_the_dearest() {
+    // A listing must never promise less than the buyer pays: 1234.50 MAD is delivered free in
+    // the city (from 1000), for 30 MAD elsewhere, so listings say 30 MAD and 2 to 6 days.
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "items_per_page: 2",
+        "items_per_page: 2\nshipping:\n  countries: [MA]\n  zones:\n    - { name: Ville, rate: \"15\", free_over: \"1000\", transit_days: [0, 1] }\n    - { name: Ailleurs, rate: \"30\", transit_days: [2, 6] }",
+    );
+    let built = site.built();
+    let page = built.page("products/argan-oil/index.html");
+    let blocks = json_ld(&page);
+    let product = of_type(&blocks, "Product").unwrap();
+    let details = &product["offers"]["shippingDetails"];
+    assert_eq!(details["shippingRate"]["value"], "30.00");
+    assert_eq!(details["deliveryTime"]["transitTime"]["minValue"], 2);
+    assert_eq!(details["deliveryTime"]["transitTime"]["maxValue"], 6);
+    let feed = std::fs::read_to_string(built.root.join("feeds/google-merchant-fr.xml")).unwrap();
+    let items = feed_items(&feed);
+    // The item's regular price, then its `g:shipping`'s.
+    assert_eq!(items[0]["g:price"], ["1500.00 MAD", "30.00 MAD"], "{feed}");
+}

@@ -17,7 +17,7 @@ const GLOBALS: &str = r#"
 <ul class="social">{% for s in site.social %}<li>{{ s.network }} {{ s.url }}</li>{% endfor %}</ul>
 <ul class="menus">{% for m in site.menu_header %}<li>{{ m.title }} {{ m.url }}</li>{% endfor %}{% for m in site.menu_footer %}<li>{{ m.title }} {{ m.url }}</li>{% endfor %}</ul>
 <ul class="categories">{% for c in site.categories %}<li>{{ c.name }} {{ c.url }}</li>{% endfor %}</ul>
-<p>{{ site.all_products_url }} {{ site.credits_url }}</p>
+<p>{{ site.all_products_url }} {{ site.credits_url }} {{ site.cart_url }} {{ site.base_path }}</p>
 <ul class="switcher">{% for l in languages %}<li>{{ l.code }} {{ l.name }} {{ l.dir }} {{ l.url }} {{ l.current }} {{ l.translated }}</li>{% endfor %}</ul>
 <p class="kind">{{ page.kind }}</p><p>{{ page.title }} {{ page.description }} {{ page.url }} {{ page.path }}</p>
 {{ seo | safe }}
@@ -62,7 +62,8 @@ fn templates() -> Vec<(&'static str, String)> {
             page(format!(
                 "<p>{{{{ product.id }}}} {{{{ product.name }}}} {{{{ product.summary }}}} {{{{ product.description_html | safe }}}} {{{{ product.sku }}}} {{{{ product.price }}}} {{{{ product.from }}}} {{{{ product.compare_at }}}} {{{{ product.on_sale }}}} {{{{ product.availability }}}} {{{{ product.in_stock }}}}</p>\
                  {{% for i in product.images %}}{}{{% endfor %}}\
-                 <ul class=\"variants\">{{% for v in product.variants %}}<li>{{{{ v.label }}}} {{{{ v.sku }}}} {{{{ v.price }}}} {{{{ v.compare_at }}}} {{{{ v.on_sale }}}} {{{{ v.availability }}}} {{{{ v.in_stock }}}} {{{{ v.order_url }}}} {{{{ v.order_email_url }}}} {{{{ v.ask_url }}}}</li>{{% endfor %}}</ul>\
+                 <ul class=\"variants\">{{% for v in product.variants %}}<li>{{{{ v.label }}}} {{{{ v.sku }}}} {{{{ v.price }}}} {{{{ v.compare_at }}}} {{{{ v.on_sale }}}} {{{{ v.availability }}}} {{{{ v.in_stock }}}} {{{{ v.order_url }}}} {{{{ v.order_email_url }}}} {{{{ v.ask_url }}}} {{{{ v.payment_url }}}}</li>{{% endfor %}}</ul>\
+                 <ul class=\"cart\">{{% for o in product.cart %}}<li>{{{{ o.sku }}}} {{{{ o.label }}}} {{{{ o.title }}}} {{{{ o.price }}}} {{{{ o.stock }}}}</li>{{% endfor %}}</ul><p class=\"pay\">{{{{ product.payment_url }}}}</p>\
                  <p>{{{{ product.category.name }}}} {{{{ product.category.url }}}} {{{{ product.origin }}}} {{{{ product.weight_grams }}}}</p>\
                  <ul class=\"certifications\">{{% for c in product.certifications %}}<li>{{{{ c.name }}}} {{{{ c.url }}}}</li>{{% endfor %}}</ul>\
                  <ul>{{% for p in product.producers %}}<li>{{{{ p.name }}}} {{{{ p.role }}}} {{{{ p.url }}}} {}</li>{{% endfor %}}</ul>\
@@ -92,6 +93,10 @@ fn templates() -> Vec<(&'static str, String)> {
             page("<p>{{ content.title }} {{ content.body_html | safe }}</p>".to_owned()),
         ),
         ("404.html", page(String::new())),
+        (
+            "cart.html",
+            page("<p class=\"cart\">{{ cart.config }} {{ cart.whatsapp }} {{ cart.email }} {{ cart.form }} {{ cart.privacy_url }}</p><ul class=\"zones\">{% for z in cart.zones %}<li>{{ z.name }} {{ z.rate }} {{ z.rate_text }} {{ z.free_over }} {{ z.free_over_text }} {{ z.days_min }} {{ z.days_max }} {{ z.cash_on_delivery }}</li>{% endfor %}</ul>".to_owned()),
+        ),
     ]
 }
 
@@ -138,7 +143,7 @@ fn complete_site() -> TestSite {
     site.edit(
         "souk.yaml",
         "  email: contact@coop.example",
-        "  email: contact@coop.example\n  phone: \"+212 5 24 00 00 00\"\n  address: { fr: Douar Tamri, ar: دوار تامري }\n  city: { fr: Essaouira, ar: الصويرة }\n  country: MA\nsocial:\n  - { network: instagram, url: \"https://instagram.com/coop\" }\ncertifications:\n  ecocert: { name: Ecocert, url: \"https://www.ecocert.com/\" }",
+        "  email: contact@coop.example\n  phone: \"+212 5 24 00 00 00\"\n  address: { fr: Douar Tamri, ar: دوار تامري }\n  city: { fr: Essaouira, ar: الصويرة }\n  country: MA\nsocial:\n  - { network: instagram, url: \"https://instagram.com/coop\" }\ncertifications:\n  ecocert: { name: Ecocert, url: \"https://www.ecocert.com/\" }\nshipping:\n  zones:\n    - { name: { fr: Essaouira, ar: الصويرة }, rate: \"15.00\", free_over: \"300.00\", transit_days: [0, 1] }\n    - { name: { fr: Ailleurs, ar: مكان آخر }, rate: \"35.00\", cash_on_delivery: false }\norders:\n  form_endpoint: https://forms.example/coop\n  privacy_page: delivery",
     );
     site.write(
         "static/logo.svg",
@@ -147,7 +152,7 @@ fn complete_site() -> TestSite {
     site.edit(
         "products/argan-oil/product.yaml",
         "producers: [fatima]",
-        "producers: [fatima]\norigin: { fr: Essaouira, ar: الصويرة }\nweight_grams: 250\ntags: [bio]\ncertifications: [ecocert]\nvariants:\n  - { sku: T-ARG-50, label: 50 ml, price: \"70.00\", stock: 2 }\n  - { sku: T-ARG-100, label: { fr: 100 ml, ar: 100 مل }, price: \"120.00\", compare_at_price: \"150.00\" }",
+        "producers: [fatima]\norigin: { fr: Essaouira, ar: الصويرة }\nweight_grams: 250\ntags: [bio]\ncertifications: [ecocert]\npayment_url: https://pay.example/argan\nvariants:\n  - { sku: T-ARG-50, label: 50 ml, price: \"70.00\", stock: 2, payment_url: \"https://pay.example/argan-50\" }\n  - { sku: T-ARG-100, label: { fr: 100 ml, ar: 100 مل }, price: \"120.00\", compare_at_price: \"150.00\" }",
     );
     let photo = std::fs::read(site.path("products/argan-oil/bottle.jpg")).unwrap();
     site.write("categories/oils/jar.jpg", photo);
@@ -201,6 +206,7 @@ fn every_documented_variable_exists() {
         ("producers/fatima/index.html", "producer"),
         ("about/index.html", "page"),
         ("404.html", "not_found"),
+        ("panier/index.html", "cart"),
         ("ar/index.html", "home"),
     ] {
         assert_eq!(texts(&built.page(file), "p.kind"), [kind], "{file}");
@@ -217,4 +223,21 @@ fn every_documented_variable_exists() {
         ["Ecocert https://www.ecocert.com/"]
     );
     assert!(texts(&product, "p.social-image")[0].starts_with("https://coop.example/images/"));
+    assert_eq!(
+        texts(&product, "ul.cart li"),
+        [
+            "T-ARG-50 50 ml Huile d'argan – 50 ml 70,00 MAD 2",
+            "T-ARG-100 100 ml Huile d'argan – 100 ml 120,00 MAD"
+        ]
+    );
+    assert_eq!(texts(&product, "p.pay"), ["https://pay.example/argan"]);
+    let cart = built.page("panier/index.html");
+    assert_eq!(
+        texts(&cart, "ul.zones li"),
+        [
+            "Essaouira 1500 15,00 MAD 30000 300,00 MAD 0 1 true",
+            "Ailleurs 3500 35,00 MAD 1 5 false"
+        ]
+    );
+    assert!(texts(&cart, "p.cart")[0].ends_with(" true true true /delivery/"));
 }
