@@ -46,9 +46,14 @@ impl PageKind {
         }
     }
 
-    /// Whether search engines are to list the page: not the not-found page, nor the cart, which
-    /// is different for every shopper.
+    /// Whether search engines may index the page: all but the not-found page.
     pub(crate) fn indexed(self) -> bool {
+        self != PageKind::NotFound
+    }
+
+    /// Whether the sitemap lists the page: not the not-found page, nor the cart, which has
+    /// nothing to show before a shopper fills it.
+    pub(crate) fn in_sitemap(self) -> bool {
         match self {
             PageKind::NotFound | PageKind::Cart => false,
             PageKind::Home

@@ -164,7 +164,7 @@ impl LangContext<'_> {
                 })?
             }
         };
-        let entry = kind.indexed().then_some(sitemap::Entry {
+        let entry = kind.in_sitemap().then_some(sitemap::Entry {
             path,
             alternates,
             lastmod,

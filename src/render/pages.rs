@@ -40,6 +40,10 @@ impl LangContext<'_> {
             .path(self.index, PageKind::Cart)
             .unwrap_or_default();
         PageOut {
+            description: Some(
+                self.string("cart_description")
+                    .replace("{name}", &self.coop),
+            ),
             breadcrumbs: vec![self.home_crumb(), (title.clone(), path)],
             ..PageOut::new("cart.html", format!("{title} | {}", self.coop))
         }

@@ -344,6 +344,19 @@ await test("tampered or corrupt storage: the build's data decides, the page work
   assert.equal(await page.locator("img[src=x]").count(), 0);
 });
 
+await test("offline, the cart says it could not load and keeps every item", async (page, context) => {
+  await fillCart(page);
+  await context.route("**/coop/shop/**", (route) => route.abort());
+  await page.reload();
+  await page.locator("[data-cart-notice]").filter({ hasText: "n'a pas pu être chargé" }).waitFor();
+  assert.equal(await page.locator("[data-cart-filled]").isVisible(), false);
+  await context.unroute("**/coop/shop/**");
+  await page.reload();
+  await page.locator("[data-cart-filled]").waitFor({ state: "visible" });
+  assert.equal((await lines(page)).length, 3);
+  assert.equal(await count(page), "5");
+});
+
 await test("the cart is kept under the shop's own path, so two shops on one host keep two carts", async (page) => {
   await addVariant(page, amlou, "TIF-AML-250", 1);
   const keys = await page.evaluate(() => Object.keys(localStorage));

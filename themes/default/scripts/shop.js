@@ -125,8 +125,10 @@
       var wanted = {};
       cart.items.forEach(function (i) { wanted[bucket(i.p)] = 1; });
       return Promise.all(Object.keys(wanted).map(function (b) {
-        return fetch(cfg.data + b + '.json').then(function (r) { return r.ok ? r.json() : {}; })
-          .then(function (d) { Object.assign(catalogue, d); });
+        return fetch(cfg.data + b + '.json').then(function (r) {
+          if (!r.ok) throw r;
+          return r.json();
+        }).then(function (d) { Object.assign(catalogue, d); });
       }));
     }
     // The cart as the build's data says it is: unknown or unavailable items dropped, quantities
@@ -246,14 +248,18 @@
 
     var current = load();
     var error = $('[data-checkout-error]', root);
-    fetchAll(current).catch(function () {}).then(function () {
+    var notice = $('[data-cart-notice]', root);
+    fetchAll(current).then(function () {
       var notices = resolve(current);
-      var notice = $('[data-cart-notice]', root);
       notice.textContent = notices.join(' ');
       notice.hidden = !notices.length;
       store(current);
       render(current);
       if (current.sent && current.items.length) sent(current.sent.ref, current.sent.url);
+    }, function () {
+      // Offline, or the shop is being published: say so, and keep the cart as it is.
+      notice.textContent = t.cart_load_failed;
+      notice.hidden = false;
     });
     form.addEventListener('change', function (e) { if (e.target.name === 'zone') render(current); });
     form.addEventListener('submit', function (e) {
