@@ -329,6 +329,7 @@ await test("tampered or corrupt storage: the build's data decides, the page work
     { p: "no-such-product", s: "TIF-AML-500", q: 1 },
     { p: "amlou-traditional", s: "TIF-AML-500", q: 500 },
     { p: "amlou-traditional", s: "TIF-AML-250", q: -3 },
+    { p: "saffron", s: "TIF-EPI-SAF-5", q: 1 },
     "junk", null, 42,
   ] })), key);
   await page.reload();
@@ -340,6 +341,7 @@ await test("tampered or corrupt storage: the build's data decides, the page work
   const notice = await page.locator("[data-cart-notice]").textContent();
   assert.match(notice, /n'est plus en vente/);
   assert.match(notice, /Il ne reste que 14 × Amlou traditionnel au miel – 500 g/);
+  assert.match(notice, /Safran de Taliouine – 5 g est épuisé : il a été retiré de votre panier/);
   assert.equal((await totals(page)).subtotal, `2${NNBSP}110,00 MAD`);
   assert.equal(await page.locator("img[src=x]").count(), 0);
 });
