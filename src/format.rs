@@ -99,13 +99,17 @@ impl PriceFormatter {
             let mut previous_digit = None;
             for c in text.chars() {
                 let is_digit = glyphs.contains(&c);
-                match (is_digit, previous_digit) {
-                    (true, Some(true)) => *digit_runs.last_mut().unwrap_or(&mut 0) += 1,
-                    (true, _) => digit_runs.push(1),
-                    (false, Some(false)) => {
-                        between.last_mut().unwrap_or(&mut String::new()).push(c)
+                if previous_digit != Some(is_digit) {
+                    if is_digit {
+                        digit_runs.push(0);
+                    } else {
+                        between.push(String::new());
                     }
-                    (false, _) => between.push(c.to_string()),
+                }
+                if let (true, Some(run)) = (is_digit, digit_runs.last_mut()) {
+                    *run += 1;
+                } else if let (false, Some(text)) = (is_digit, between.last_mut()) {
+                    text.push(c);
                 }
                 previous_digit = Some(is_digit);
             }

@@ -150,8 +150,7 @@ struct CartConfig<'a> {
 }
 
 impl LangContext<'_> {
-    /// The cart page's view, or `None` when this language's prices cannot be written by the
-    /// script (see [`crate::format::PriceFormatter::spec`]).
+    /// The cart page's view, with `money`, how the script writes this language's amounts.
     pub(super) fn cart_view(&self, money: &MoneySpec) -> CartView {
         let config = &self.site.config;
         let contact = &config.contact;
