@@ -22,6 +22,7 @@ pub mod serve;
 pub mod source;
 pub(crate) mod text;
 pub(crate) mod theme;
+pub mod translate;
 pub mod urls;
 pub mod write;
 pub mod yaml;

@@ -35,6 +35,11 @@ enum Command {
         #[arg(long)]
         theme: Option<PathBuf>,
     },
+    /// Work with the site's theme.
+    Theme {
+        #[command(subcommand)]
+        command: ThemeCommand,
+    },
     /// Build the site and serve it on this computer to look at it.
     Serve {
         #[command(flatten)]
@@ -42,6 +47,25 @@ enum Command {
         /// The port to listen on, on 127.0.0.1.
         #[arg(long, default_value_t = 8000)]
         port: u16,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Write `i18n/LANG.yaml` with every UI string of the theme, ready to translate (only the
+    /// missing ones, at its end, when the file is there).
+    Strings {
+        /// The language to translate into, e.g. `zgh` or `es`.
+        lang: String,
+        /// The site folder, holding `souk.yaml`.
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Copy the texts from this language of the site [default: its first other language].
+        #[arg(long)]
+        from: Option<String>,
+        /// Use the theme in this folder, which may be outside the site.
+        #[arg(long)]
+        theme: Option<PathBuf>,
     },
 }
 
@@ -110,6 +134,45 @@ fn main() -> ExitCode {
             format,
             theme,
         } => run_check(&site_dir, format, theme.as_deref()),
+        Command::Theme {
+            command:
+                ThemeCommand::Strings {
+                    lang,
+                    site_dir,
+                    from,
+                    theme,
+                },
+        } => match souk::translate::write_strings(
+            &site_dir,
+            &lang,
+            from.as_deref(),
+            theme.as_deref(),
+        ) {
+            Ok(written) => {
+                let file = written.file.display();
+                match (written.added, written.existed) {
+                    (0, _) => println!("{file} already has every UI string of the theme"),
+                    (n, false) => println!(
+                        "wrote {file}: {n} UI strings in {}, to translate{}",
+                        written.from,
+                        if written.in_site {
+                            ""
+                        } else {
+                            "; then add the language to `languages` in souk.yaml"
+                        }
+                    ),
+                    (n, true) => println!(
+                        "added the {n} missing UI strings to the end of {file}, in {}: translate them",
+                        written.from
+                    ),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                print_diagnostics(&problems);
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve { build: args, port } => {
             let options = args.options();
             let Some(report) = run_build(&options) else {

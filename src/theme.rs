@@ -8,7 +8,7 @@ use include_dir::{Dir, include_dir};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::lang::{LangIndex, PerLang};
+use crate::lang::PerLang;
 
 /// The default theme, compiled into the binary so souk works without any other file.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -21,8 +21,12 @@ pub(crate) struct Theme {
     pub(crate) templates: BTreeMap<String, Template>,
     /// Output path → where to copy it from. Includes the site's own `static/` files.
     pub(crate) static_files: BTreeMap<String, StaticSource>,
-    /// UI strings by language, each complete (missing keys filled from the default language).
+    /// UI strings by language, each complete: missing keys filled from the site's other
+    /// languages, then from the theme's other files.
     pub(crate) strings: PerLang<BTreeMap<String, String>>,
+    /// The theme's most complete UI strings file (`i18n/fr.yaml` for the default theme), whose
+    /// order and comments a file to translate follows.
+    pub(crate) reference_strings: Option<String>,
 }
 
 #[derive(Debug)]
@@ -130,11 +134,16 @@ pub(crate) fn load(
     if problems.has_errors() {
         return Err(problems);
     }
+    let reference_strings = i18n
+        .values()
+        .max_by_key(|(text, _)| text.lines().filter(|l| l.contains(": ")).count())
+        .map(|(text, _)| text.clone());
     Ok((
         Theme {
             templates,
             static_files,
             strings,
+            reference_strings,
         },
         problems,
     ))
@@ -190,51 +199,91 @@ fn named_theme(site: &Path, config: &SiteConfig) -> Result<(Origin, PathBuf, Pat
     .hint(hint))
 }
 
-/// UI strings per language: the theme's file, the site's `i18n/<code>.yaml` over it, then the
-/// default language's strings for any key still missing.
+/// UI strings per language: the theme's file, the site's `i18n/<code>.yaml` over it, then,
+/// for any key still missing, the site's languages in order (the default first) and the
+/// theme's other files: every page gets every key the theme has, and a language that lacks
+/// some is one warning, with the count and the command that writes the file to translate.
 fn load_strings(
     site: &Path,
     config: &SiteConfig,
     theme_files: &BTreeMap<String, (String, PathBuf)>,
     problems: &mut Diagnostics,
 ) -> PerLang<BTreeMap<String, String>> {
-    let mut per_lang: Vec<BTreeMap<String, String>> = Vec::new();
-    for language in &config.languages {
-        let code = language.code.as_str();
-        let mut strings = BTreeMap::new();
-        let mut found = false;
-        if let Some((text, file)) = theme_files.get(code) {
-            found = true;
-            match crate::yaml::parse::<BTreeMap<String, String>>(file, text, 0) {
-                Ok(map) => strings.extend(map),
-                Err(problem) => problems.push(problem),
+    let mut theme_strings: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
+    for (code, (text, file)) in theme_files {
+        match crate::yaml::parse::<BTreeMap<String, String>>(file, text, 0) {
+            Ok(map) => {
+                theme_strings.insert(code, map);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let known: std::collections::BTreeSet<&String> =
+        theme_strings.values().flat_map(|m| m.keys()).collect();
+    let own: Vec<BTreeMap<String, String>> = config
+        .languages
+        .iter()
+        .map(|language| {
+            let code = language.code.as_str();
+            let mut strings = theme_strings.get(code).cloned().unwrap_or_default();
+            let site_file = site.join("i18n").join(format!("{code}.yaml"));
+            if site_file.is_file() {
+                let shown = PathBuf::from("i18n").join(format!("{code}.yaml"));
+                match crate::fs::read_text(site, &site_file).and_then(|text| {
+                    crate::yaml::parse::<BTreeMap<String, String>>(&shown, &text, 0)
+                }) {
+                    Ok(map) => strings.extend(map),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+            strings
+        })
+        .collect();
+    let mut per_lang = Vec::with_capacity(own.len());
+    for (index, language) in config.langs().zip(&config.languages) {
+        let mut strings = own[index.get()].clone();
+        let missing = known.iter().filter(|k| !strings.contains_key(**k)).count();
+        // Where the missing keys come from: the site's languages, then the theme's files.
+        let sources = config
+            .langs()
+            .filter(|&l| l != index)
+            .map(|l| (config.lang(l).name.clone(), &own[l.get()]))
+            .chain(
+                theme_strings
+                    .iter()
+                    .map(|(code, m)| (format!("`{code}`"), m)),
+            );
+        let mut shown_in = None;
+        for (name, source) in sources {
+            for (key, value) in source {
+                if !strings.contains_key(key) {
+                    strings.insert(key.clone(), value.clone());
+                    shown_in.get_or_insert_with(|| name.clone());
+                }
             }
         }
-        let site_file = site.join("i18n").join(format!("{code}.yaml"));
-        if site_file.is_file() {
-            found = true;
-            let shown = PathBuf::from("i18n").join(format!("{code}.yaml"));
-            match crate::fs::read_text(site, &site_file)
-                .and_then(|text| crate::yaml::parse::<BTreeMap<String, String>>(&shown, &text, 0))
-            {
-                Ok(map) => strings.extend(map),
-                Err(problem) => problems.push(problem),
-            }
-        }
-        if !found {
+        if missing > 0 {
+            let code = language.code.as_str();
+            let fallback = shown_in.unwrap_or_default();
+            let message = if missing == known.len() {
+                format!(
+                    "the theme has no UI strings in {} (`{code}`): its {missing} buttons, menus and messages show in {fallback}",
+                    language.name
+                )
+            } else {
+                format!(
+                    "{missing} of the theme's {} UI strings are missing in {} (`{code}`): they show in {fallback}",
+                    known.len(),
+                    language.name
+                )
+            };
             problems.push(
-                Diagnostic::warning(format!("i18n/{code}.yaml"), format!("the theme has no UI strings in {} (`{code}`): buttons and menus show the {} text", language.name, config.lang(LangIndex::DEFAULT).name))
-                    .hint(format!("copy the theme's `i18n/{}.yaml` to `i18n/{code}.yaml` in the site and translate it", config.lang(LangIndex::DEFAULT).code)),
+                Diagnostic::warning(format!("i18n/{code}.yaml"), message).hint(format!(
+                    "run `souk theme strings {code}` in the site: it writes every missing key into `i18n/{code}.yaml`, ready to translate"
+                )),
             );
         }
         per_lang.push(strings);
-    }
-    if let Some((default, others)) = per_lang.split_first_mut() {
-        for strings in others {
-            for (key, value) in default.iter() {
-                strings.entry(key.clone()).or_insert_with(|| value.clone());
-            }
-        }
     }
     PerLang::from(per_lang)
 }

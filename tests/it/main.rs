@@ -17,3 +17,4 @@ mod rendering;
 mod security;
 mod seo;
 mod theme_contract;
+mod ui_strings;
