@@ -395,6 +395,19 @@ await test("no axe-core violations on the cart (filled, in French and Arabic) an
   }
 });
 
+await test("on a phone, variant labels and SKUs stay whole, in French and Arabic", async (page) => {
+  for (const width of [320, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const url of [`${root}products/huile-argan-alimentaire/`, `${root}ar/products/${encodeURIComponent("زيت-أركان-غذائي")}/`]) {
+      await page.goto(url);
+      const broken = await page.evaluate(() => [...document.querySelectorAll("table.variants tbody :is(th bdi, .sku)")]
+        .filter((el) => el.getClientRects().length !== 1).map((el) => el.textContent));
+      assert.deepEqual(broken, [], `${url} at ${width} px`);
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), true, `${url} at ${width} px scrolls sideways`);
+    }
+  }
+});
+
 await browser.close();
 site.close();
 form.close();
