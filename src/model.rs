@@ -631,6 +631,7 @@ impl Resolver<'_> {
             images,
             variants: raw_variants,
             payment_url,
+            free,
         } = data;
         let errors_before = self.problems.error_count();
         let payment_url = self.payment_url(&file, payment_url.as_ref());
@@ -692,6 +693,9 @@ impl Resolver<'_> {
         }
 
         let own_price = price.as_ref().and_then(|p| self.price(&file, "price", p));
+        if let (Some(minor), Some(text)) = (own_price, &price) {
+            self.check_free(&file, minor, text, free);
+        }
         let own_compare = compare_at_price
             .as_ref()
             .and_then(|p| self.price(&file, "compare_at_price", p));
@@ -708,6 +712,9 @@ impl Resolver<'_> {
         let mut variants = Vec::new();
         for raw in raw_variants {
             let price = self.price(&file, "price", &raw.price);
+            if let Some(minor) = price {
+                self.check_free(&file, minor, &raw.price, raw.free);
+            }
             let compare_at = raw
                 .compare_at_price
                 .as_ref()
@@ -815,6 +822,20 @@ impl Resolver<'_> {
             payment_url,
             texts,
         })
+    }
+
+    /// A price of 0 must be meant (`free: true`), and `free: true` must come with a price of 0:
+    /// a slip of the keyboard never gives a product away.
+    fn check_free(&mut self, file: &Path, price: Minor, text: &Spanned<DecimalText>, free: bool) {
+        let written = text.value.0.trim();
+        let problem = match (price == Minor(0), free) {
+            (true, false) => Diagnostic::error(file, format!("`price` `{written}` is zero: the shop would give it away"))
+                .hint("write its price, e.g. \"120.00\"; if it really is free (a sample, a gift), add `free: true` beside it"),
+            (false, true) => Diagnostic::error(file, format!("`free: true` is written, but `price` is `{written}`"))
+                .hint("remove `free: true`, or make the price \"0\""),
+            _ => return,
+        };
+        self.problems.push(problem.at(position(text)));
     }
 
     /// A `payment_url`, which only an `http(s)://` address may be: a shopper follows it to pay.

@@ -169,6 +169,9 @@ pub struct RawProduct {
     /// A page where the product can be paid online (a Stripe Payment Link, PayPal.me…), shown
     /// beside cash on delivery; an `http(s)://` address.
     pub payment_url: Option<Spanned<String>>,
+    /// `free: true` says a price of 0 is meant (a sample, a gift): without it, 0 is refused.
+    #[serde(default)]
+    pub free: bool,
 }
 
 /// Whether a product can be ordered, as `availability:` says or `stock` implies.
@@ -204,6 +207,9 @@ pub struct RawVariant {
     pub weight_grams: Option<u32>,
     /// As for the product: where this variant can be paid online.
     pub payment_url: Option<Spanned<String>>,
+    /// As for the product: a price of 0 is refused without `free: true`.
+    #[serde(default)]
+    pub free: bool,
 }
 
 /// A photo in the bundle folder, with its description per language.

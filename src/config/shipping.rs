@@ -236,7 +236,17 @@ fn zone(
 ) -> Option<Zone> {
     let rate = price(&rate, &format!("{what}.rate"), currency, file, problems);
     let free_over = match &free_over {
-        Some(text) => price(text, &format!("{what}.free_over"), currency, file, problems).map(Some),
+        Some(text) => match price(text, &format!("{what}.free_over"), currency, file, problems) {
+            Some(Minor(0)) => {
+                problems.push(
+                    Diagnostic::error(file, format!("`{what}.free_over` `{}` makes every delivery free", text.value.0.trim()))
+                        .at(position(text))
+                        .hint("to deliver free everywhere, write `rate: \"0\"` and remove `free_over`; else write the amount from which delivery is free, e.g. \"500.00\""),
+                );
+                None
+            }
+            minor => minor.map(Some),
+        },
         None => Some(None),
     };
     let transit_days = days(

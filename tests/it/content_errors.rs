@@ -8,7 +8,7 @@ fn unknown_key_suggests_the_right_one() {
     site.edit("products/argan-oil/product.yaml", "stock: 3", "stokc: 3");
     assert_eq!(
         site.errors(),
-        "error: products/argan-oil/product.yaml:5:1: unknown key `stokc`\n  hint: did you mean `stock`? The keys allowed here are `sku`, `category`, `price`, `compare_at_price`, `stock`, `availability`, `available_from`, `featured`, `date`, `weight_grams`, `origin`, `tags`, `certifications`, `producers`, `images`, `variants`, `payment_url`\n"
+        "error: products/argan-oil/product.yaml:5:1: unknown key `stokc`\n  hint: did you mean `stock`? The keys allowed here are `sku`, `category`, `price`, `compare_at_price`, `stock`, `availability`, `available_from`, `featured`, `date`, `weight_grams`, `origin`, `tags`, `certifications`, `producers`, `images`, `variants`, `payment_url`, `free`\n"
     );
 }
 
@@ -533,5 +533,59 @@ fn a_free_page_cannot_take_the_carts_address() {
     assert_eq!(
         site.errors(),
         "error: pages/about/fr.md: the page address `/panier/` is taken by souk itself\n  hint: set another `slug` in the front matter, e.g. `about-us`\n"
+    );
+}
+
+#[test]
+fn a_zero_price_must_be_meant() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "price: \"1234.50\"",
+        "price: \"0.00\"",
+    )
+    .edit(
+        "products/argan-oil/product.yaml",
+        "compare_at_price: \"1500\"\n",
+        "",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:3:8: `price` `0.00` is zero: the shop would give it away\n  hint: write its price, e.g. \"120.00\"; if it really is free (a sample, a gift), add `free: true` beside it\n"
+    );
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "stock: 3",
+        "stock: 3\nfree: true",
+    );
+    site.built();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "price: \"0.00\"",
+        "price: \"12\"",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:3:8: `free: true` is written, but `price` is `12`\n  hint: remove `free: true`, or make the price \"0\"\n"
+    );
+    // Variants, and the free-delivery threshold, follow the same rule.
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "free: true",
+        "variants:\n  - { sku: T-ARG-5, label: 5 ml, price: \"0\" }",
+    );
+    site.edit(
+        "souk.yaml",
+        "items_per_page: 2",
+        "items_per_page: 2\nshipping:\n  countries: [MA]\n  rate: \"30\"\n  free_over: \"0\"",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: souk.yaml:16:14: `shipping.free_over` `0` makes every delivery free\n  hint: to deliver free everywhere, write `rate: \"0\"` and remove `free_over`; else write the amount from which delivery is free, e.g. \"500.00\"\n"
+    );
+    site.edit("souk.yaml", "  free_over: \"0\"", "  free_over: \"400\"");
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:6:41: `price` `0` is zero: the shop would give it away\n  hint: write its price, e.g. \"120.00\"; if it really is free (a sample, a gift), add `free: true` beside it\n"
     );
 }

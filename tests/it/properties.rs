@@ -14,6 +14,14 @@ proptest! {
         prop_assert_eq!(parse_price(&text, decimals), Ok(Minor(minor)));
     }
 
+    /// However zero is spelled, it reads as zero, so the "zero needs `free: true`" rule cannot
+    /// be slipped past; and no comma is ever read as a decimal mark or a thousands separator.
+    #[test]
+    fn zero_is_zero_in_any_spelling_and_commas_never_parse(zeros in "0{1,5}", fraction in "(\\.0{0,3})?", comma in "[0-9]{1,4},[0-9]{0,4}") {
+        prop_assert_eq!(parse_price(&format!("{zeros}{fraction}"), 3), Ok(Minor(0)));
+        prop_assert!(parse_price(&comma, 2).is_err());
+    }
+
     #[test]
     fn price_parsing_never_panics(text in "\\PC{0,40}", decimals in 0u32..=4) {
         let _ = parse_price(&text, decimals);
