@@ -6,6 +6,62 @@ use icu_locale_core::Locale;
 
 use crate::money::{Currency, Minor};
 
+/// How souk knows a locale's number conventions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Support {
+    /// ICU4X's compiled CLDR data has them (or the language's are CLDR's root ones).
+    Icu,
+    /// CLDR has them but ICU4X's compiled data does not: souk formats with the ICU locale named
+    /// here, whose symbols are the same (see [`CLDR_NOT_IN_ICU`]).
+    Souk(&'static str),
+    /// Not a language CLDR knows: numbers are written the international way, 1,234.50.
+    Unknown,
+}
+
+/// Languages of Morocco whose CLDR number symbols (a decimal comma, a no-break space between
+/// thousands, groups of three: `1 234,50`) ICU4X's compiled data leaves out, each with an ICU
+/// locale that writes numbers exactly so. `ber` is the collective code for Berber languages.
+const CLDR_NOT_IN_ICU: [(&str, &str); 5] = [
+    ("zgh", "ru"),
+    ("tzm", "ru"),
+    ("shi", "ru"),
+    ("rif", "ru"),
+    ("ber", "ru"),
+];
+
+/// Whether souk writes numbers the way `locale` does (a BCP 47 tag souk has checked).
+pub(crate) fn support(locale: &str) -> Support {
+    use icu_provider::prelude::*;
+    let Ok(parsed) = locale.parse::<Locale>() else {
+        return Support::Unknown;
+    };
+    let language = parsed.id.language.as_str().to_owned();
+    if let Some((_, carrier)) = CLDR_NOT_IN_ICU.iter().find(|(l, _)| *l == language) {
+        return Support::Souk(carrier);
+    }
+    let data_locale = DataLocale::from(&parsed);
+    let request = DataRequest {
+        id: DataIdentifierBorrowed::for_locale(&data_locale),
+        ..Default::default()
+    };
+    let found: Result<DataResponse<icu_decimal::provider::DecimalSymbolsV1>, DataError> =
+        icu_decimal::provider::Baked.load(request);
+    let fell_to_root = match found {
+        Ok(response) => response.metadata.locale.is_some_and(|l| l.is_unknown()),
+        Err(_) => true,
+    };
+    if !fell_to_root {
+        return Support::Icu;
+    }
+    // Root's symbols are many languages' own (English, Swahili…): those CLDR knows are fine.
+    let mut id = parsed.id.clone();
+    let expander = icu_locale::LocaleExpander::new_extended();
+    match expander.maximize(&mut id) {
+        icu_locale::TransformResult::Modified => Support::Icu,
+        icu_locale::TransformResult::Unmodified => Support::Unknown,
+    }
+}
+
 /// Formats amounts of one currency for one locale, e.g. `1 234,50 MAD` in French.
 pub(crate) struct PriceFormatter {
     formatter: DecimalFormatter,
@@ -26,6 +82,10 @@ impl PriceFormatter {
         pattern: &str,
         symbol: &str,
     ) -> Option<Self> {
+        let locale = match support(locale) {
+            Support::Souk(carrier) => carrier,
+            Support::Icu | Support::Unknown => locale,
+        };
         let locale: Locale = locale.parse().unwrap_or(Locale::UNKNOWN);
         let formatter = DecimalFormatter::try_new((&locale).into(), Default::default()).ok()?;
         Some(PriceFormatter {
@@ -254,5 +314,26 @@ mod tests {
         assert_eq!(es.spec().unwrap().min_grouping, 2);
         let hi = PriceFormatter::new("en-IN", mad(), "{amount} {currency}", "MAD").unwrap();
         assert_eq!(hi.spec().unwrap().secondary, 2);
+    }
+
+    #[test]
+    fn the_languages_of_morocco_write_numbers_as_cldr_does() {
+        for locale in ["zgh", "zgh-MA", "tzm", "shi-Latn", "ber"] {
+            assert!(matches!(support(locale), Support::Souk(_)), "{locale}");
+            let formatter =
+                PriceFormatter::new(locale, mad(), "{amount} {currency}", "MAD").unwrap();
+            assert_eq!(
+                formatter.price(Minor(123450)),
+                "1\u{a0}234,50 MAD",
+                "{locale}"
+            );
+            assert_eq!(formatter.price(Minor(50)), "0,50 MAD", "{locale}");
+        }
+        for locale in ["fr", "ar-MA", "en", "en-GB", "es", "sw", "pt-BR"] {
+            assert_eq!(support(locale), Support::Icu, "{locale}");
+        }
+        for locale in ["xx", "xx-YY", "qaa"] {
+            assert_eq!(support(locale), Support::Unknown, "{locale}");
+        }
     }
 }

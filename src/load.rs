@@ -34,6 +34,18 @@ pub(crate) fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diag
         })?;
     }
     let (source, mut warnings) = crate::source::load(root, &config)?;
+    for language in &config.languages {
+        let locale = language.locale.as_str();
+        if crate::format::support(locale) == crate::format::Support::Unknown {
+            warnings.push(
+                crate::diagnostics::Diagnostic::warning(
+                    crate::config::CONFIG_FILE,
+                    format!("souk knows no number conventions for the locale `{locale}` of {}: its prices are written the international way, 1,234.50", language.name),
+                )
+                .hint("set `locale` of this language to one souk knows, such as `fr`, `ar-MA`, `zgh` or `en` (docs/content-model.md says which)"),
+            );
+        }
+    }
     let with_warnings = |mut errors: Diagnostics, warnings: &Diagnostics| {
         errors.extend(warnings.clone());
         errors

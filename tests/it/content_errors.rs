@@ -589,3 +589,35 @@ fn a_zero_price_must_be_meant() {
         "error: products/argan-oil/product.yaml:6:41: `price` `0` is zero: the shop would give it away\n  hint: write its price, e.g. \"120.00\"; if it really is free (a sample, a gift), add `free: true` beside it\n"
     );
 }
+
+#[test]
+fn a_locale_souk_does_not_know_is_a_warning_and_tamazight_writes_its_own_numbers() {
+    let site = TestSite::minimal();
+    site.edit(
+        "souk.yaml",
+        "  - { code: fr, name: Français }",
+        "  - { code: fr, name: Français, locale: xx-YY }",
+    );
+    let built = site.built();
+    assert_eq!(
+        built.report.warnings.to_string(),
+        "warning: souk.yaml: souk knows no number conventions for the locale `xx-YY` of Français: its prices are written the international way, 1,234.50\n  hint: set `locale` of this language to one souk knows, such as `fr`, `ar-MA`, `zgh` or `en` (docs/content-model.md says which)\n"
+    );
+    assert_eq!(
+        crate::harness::texts(
+            &built.page("products/argan-oil/index.html"),
+            ".product-info .price-now"
+        ),
+        ["1,234.50 MAD"]
+    );
+    site.edit("souk.yaml", "locale: xx-YY", "locale: zgh-MA");
+    let built = site.built();
+    assert_eq!(built.report.warnings.to_string(), "");
+    assert_eq!(
+        crate::harness::texts(
+            &built.page("products/argan-oil/index.html"),
+            ".product-info .price-now"
+        ),
+        ["1\u{a0}234,50 MAD"]
+    );
+}
