@@ -146,17 +146,17 @@ pub fn audit(site: &Site, static_files: &[String]) -> Diagnostics {
             );
         }
         for image in &product.images {
-            photo(&mut findings, site, image, true);
+            photo(&mut findings, site, image, &product.texts, true);
         }
     }
     for category in &site.categories {
         if let Some(image) = &category.image {
-            photo(&mut findings, site, image, false);
+            photo(&mut findings, site, image, &category.texts, false);
         }
     }
     for producer in &site.producers {
         if let Some(image) = &producer.photo {
-            photo(&mut findings, site, image, false);
+            photo(&mut findings, site, image, &producer.texts, false);
         }
     }
     findings
@@ -179,14 +179,21 @@ fn summary(findings: &mut Diagnostics, text: &Text) {
     }
 }
 
-/// Photos: a description in every language, and big enough for product listings.
-fn photo(findings: &mut Diagnostics, site: &Site, image: &ImageRef, product: bool) {
+/// Photos: a description in every language the thing is published in (`texts`), and big
+/// enough for product listings.
+fn photo(
+    findings: &mut Diagnostics,
+    site: &Site,
+    image: &ImageRef,
+    texts: &model::PerLang<Text>,
+    product: bool,
+) {
     let source = &site.images[image.image];
     let missing: Vec<&str> = site
         .config
-        .languages
-        .iter()
-        .map(|l| l.code.as_str())
+        .langs()
+        .filter(|&l| texts[l].is_some())
+        .map(|l| site.config.lang(l).code.as_str())
         .filter(|code| match &image.alt {
             None => true,
             Some(Localized::Same(text)) => text.trim().is_empty(),

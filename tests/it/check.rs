@@ -126,6 +126,12 @@ fn photo_without_alt_text() {
         check(&site),
         "warning: products/argan-oil/bottle.jpg: this photo has no description (alt text) in ar\n  hint: describe what the photo shows under `alt:` beside its `file:`; blind shoppers and search engines read it\n"
     );
+    // Not published in Arabic: no Arabic description is needed, only the translation.
+    site.remove("products/argan-oil/ar.md");
+    assert_eq!(
+        check(&site),
+        "warning: products/argan-oil: not published in ar: no translation\n  hint: add ar.md\n"
+    );
 }
 
 #[test]
