@@ -33,7 +33,9 @@ pub(crate) fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diag
             d.hint("pass the full address to `--base-url`, e.g. `https://user.github.io/repo/`")
         })?;
     }
-    let (source, mut warnings) = crate::source::load(root, &config)?;
+    // Problems of the content (errors included) travel on: a file that cannot be read is left
+    // out, and every other file is still checked, so one run reports every mistake.
+    let (source, mut warnings) = crate::source::load(root, &config);
     for language in &config.languages {
         let locale = language.locale.as_str();
         if crate::format::support(locale) == crate::format::Support::Unknown {
@@ -68,6 +70,9 @@ pub(crate) fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diag
     let (site, model_warnings) = crate::model::resolve(root, config, source, &cart_slugs)
         .map_err(|errors| with_warnings(errors, &warnings))?;
     warnings.extend(model_warnings);
+    if warnings.has_errors() {
+        return Err(warnings);
+    }
     Ok(Loaded {
         site,
         theme,

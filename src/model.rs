@@ -1,7 +1,7 @@
 //! The resolved catalogue: every reference checked, every price exact, every page's URL path
 //! decided. Built once from [`crate::source::Source`] and never changed afterwards.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_saphyr::Spanned;
@@ -227,13 +227,6 @@ pub fn resolve(
     source: Source,
     cart_slugs: &crate::lang::PerLang<String>,
 ) -> Result<(Site, Diagnostics), Diagnostics> {
-    let mut r = Resolver {
-        root,
-        config: &config,
-        problems: Diagnostics::new(),
-        images: Vec::new(),
-        image_index: HashMap::new(),
-    };
     let Source {
         products: raw_products,
         categories: raw_categories,
@@ -241,7 +234,16 @@ pub fn resolve(
         pages: raw_pages,
         home: raw_home,
         static_files,
+        unreadable,
     } = source;
+    let mut r = Resolver {
+        root,
+        config: &config,
+        problems: Diagnostics::new(),
+        images: Vec::new(),
+        image_index: HashMap::new(),
+        unreadable: &unreadable,
+    };
 
     let mut categories: Vec<Category> = raw_categories
         .into_iter()
@@ -381,6 +383,8 @@ pub fn resolve(
 struct Resolver<'a> {
     root: &'a Path,
     config: &'a SiteConfig,
+    /// What the source could not read: references to it are not errors of their own.
+    unreadable: &'a crate::source::Unreadable,
     problems: Diagnostics,
     images: Vec<SourceImage>,
     image_index: HashMap<PathBuf, usize>,
@@ -634,6 +638,7 @@ impl Resolver<'_> {
             free,
         } = data;
         let errors_before = self.problems.error_count();
+        let unreadable = self.unreadable;
         let payment_url = self.payment_url(&file, payment_url.as_ref());
         self.check_sku(&file, &sku);
 
@@ -643,6 +648,7 @@ impl Resolver<'_> {
                 "category",
                 &category,
                 category_ids.keys().copied(),
+                &unreadable.categories,
                 categories_hint(),
             )
             .and_then(|c| category_ids.get(c).copied());
@@ -653,6 +659,7 @@ impl Resolver<'_> {
                 "producer",
                 producer,
                 producer_ids.keys().copied(),
+                &unreadable.producers,
                 "add a folder for her or him in `producers/`, or fix the id".to_owned(),
             ) {
                 producer_indexes.push(producer_ids[p]);
@@ -672,6 +679,7 @@ impl Resolver<'_> {
                     "certification",
                     certification,
                     certification_ids.iter().copied(),
+                    &BTreeSet::new(),
                     "declare it under `certifications:` in souk.yaml, or fix the id".to_owned(),
                 )
                 .is_some()
@@ -863,11 +871,16 @@ impl Resolver<'_> {
         what: &str,
         reference: &Spanned<String>,
         known: impl Iterator<Item = &'k str> + Clone,
+        unreadable: &BTreeSet<String>,
         fix: String,
     ) -> Option<&'k str> {
         let wanted = reference.value.trim();
         if let Some(found) = known.clone().find(|k| *k == wanted) {
             return Some(found);
+        }
+        // A folder that could not be read has its own error already.
+        if unreadable.contains(wanted) {
+            return None;
         }
         let hint = match did_you_mean(wanted, known) {
             Some(close) => format!("did you mean `{close}`?"),
@@ -989,7 +1002,7 @@ impl Resolver<'_> {
         };
         let id = wanted.value.trim();
         let found = find(id);
-        if found.is_none() {
+        if found.is_none() && !self.unreadable.pages.contains(id) {
             let hint = match did_you_mean(id, pages.iter().map(|p| p.id.as_str())) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => "write the name of a folder of `pages/`, e.g. `legal`".to_owned(),
@@ -1015,7 +1028,7 @@ impl Resolver<'_> {
                 d.file.clone(),
             )
         });
-        if default.is_none() {
+        if default.is_none() && !self.unreadable.home {
             let code = self.config.lang(LangIndex::DEFAULT).code.as_str();
             self.problems.push(
                 Diagnostic::error(format!("{}/{code}.md", source::HOME), "the home page has no text in the default language")

@@ -4,7 +4,7 @@
 //! only finds the files, splits front matter from Markdown and parses the YAML, collecting every
 //! problem.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -45,6 +45,25 @@ pub struct Source {
     pub home: Vec<Option<Doc<HomeFront>>>,
     /// Files under `static/`, relative to it, `/`-separated, sorted.
     pub static_files: Vec<String>,
+    /// The folders that could not be read (their errors are reported): references to them
+    /// are not reported again as references to nothing.
+    pub unreadable: Unreadable,
+}
+
+/// The ids of the folders of each kind that could not be read, and whether a home page text
+/// could not.
+#[derive(Debug, Default)]
+pub struct Unreadable {
+    /// Folders of `products/`.
+    pub products: BTreeSet<String>,
+    /// Folders of `categories/`.
+    pub categories: BTreeSet<String>,
+    /// Folders of `producers/`.
+    pub producers: BTreeSet<String>,
+    /// Folders of `pages/`.
+    pub pages: BTreeSet<String>,
+    /// A file of `home/`.
+    pub home: bool,
 }
 
 /// A folder holding one thing: its language-neutral data and one document per language.
@@ -330,24 +349,49 @@ pub struct HomeFront {
     pub summary: Option<String>,
 }
 
-/// Reads every content folder of the site at `root`. Warnings come back with the source.
-pub fn load(root: &Path, config: &SiteConfig) -> Result<(Source, Diagnostics), Diagnostics> {
+/// Reads every content folder of the site at `root`. The problems come back with the source,
+/// errors included: a folder that cannot be read is left out (and listed in
+/// [`Source::unreadable`]) so that the rest can still be checked, and one run reports every
+/// mistake of every file.
+pub fn load(root: &Path, config: &SiteConfig) -> (Source, Diagnostics) {
     let mut problems = Diagnostics::new();
-    let products = load_kind(root, config, PRODUCTS, None, &mut problems);
+    let mut unreadable = Unreadable::default();
+    let products = load_kind(
+        root,
+        config,
+        PRODUCTS,
+        None,
+        &mut problems,
+        &mut unreadable.products,
+    );
     let categories = load_kind(
         root,
         config,
         CATEGORIES,
         Some(RawCategory::default),
         &mut problems,
+        &mut unreadable.categories,
     );
-    let producers = load_kind(root, config, PRODUCERS, None, &mut problems);
-    let pages = load_kind(root, config, PAGES, Some(RawPage::default), &mut problems);
+    let producers = load_kind(
+        root,
+        config,
+        PRODUCERS,
+        None,
+        &mut problems,
+        &mut unreadable.producers,
+    );
+    let pages = load_kind(
+        root,
+        config,
+        PAGES,
+        Some(RawPage::default),
+        &mut problems,
+        &mut unreadable.pages,
+    );
+    let errors_before_home = problems.error_count();
     let home = load_docs(root, config, &root.join(HOME), &mut problems);
+    unreadable.home = problems.error_count() > errors_before_home;
     let static_files = list_static(root, &mut problems);
-    if problems.has_errors() {
-        return Err(problems);
-    }
     let source = Source {
         products,
         categories,
@@ -355,8 +399,9 @@ pub fn load(root: &Path, config: &SiteConfig) -> Result<(Source, Diagnostics), D
         pages,
         home,
         static_files,
+        unreadable,
     };
-    Ok((source, problems))
+    (source, problems)
 }
 
 /// The bundles of one kind: every folder in `root/<folder>/`, sorted by name. `default` gives
@@ -367,6 +412,7 @@ fn load_kind<D, F>(
     (folder, data_name): (&str, &str),
     default: Option<fn() -> D>,
     problems: &mut Diagnostics,
+    unreadable: &mut BTreeSet<String>,
 ) -> Vec<Bundle<D, F>>
 where
     D: DeserializeOwned + Send,
@@ -384,10 +430,15 @@ where
         .map(|dir| load_bundle(root, config, dir, data_name, default))
         .collect();
     let mut bundles = Vec::with_capacity(results.len());
-    for result in results {
+    for (dir, result) in dirs.iter().zip(results) {
         match result {
             Ok(bundle) => bundles.push(bundle),
-            Err(found) => problems.extend(found),
+            Err(found) => {
+                problems.extend(found);
+                if let Some(id) = dir.file_name() {
+                    unreadable.insert(id.to_string_lossy().into_owned());
+                }
+            }
         }
     }
     bundles

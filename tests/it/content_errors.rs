@@ -621,3 +621,59 @@ fn a_locale_souk_does_not_know_is_a_warning_and_tamazight_writes_its_own_numbers
         ["1\u{a0}234,50 MAD"]
     );
 }
+
+#[test]
+fn six_mistakes_in_six_files_are_six_errors_in_one_run() {
+    // Parse errors used to hide every reference error elsewhere: fixing six mistakes took three
+    // rounds. A file that cannot be read is left out; the others are all checked, and what
+    // refers to the unreadable one is not blamed twice.
+    let site = TestSite::minimal();
+    let photo = std::fs::read(site.path("products/argan-oil/bottle.jpg")).unwrap();
+    let product = |id: &str, yaml: &str| {
+        let images = "images:\n  - { file: bottle.jpg, alt: { fr: Un pot, ar: جرة } }\n";
+        let yaml = if yaml.contains("images:") {
+            yaml.to_owned()
+        } else {
+            format!("{yaml}{images}")
+        };
+        site.write(&format!("products/{id}/product.yaml"), yaml);
+        site.write(&format!("products/{id}/bottle.jpg"), &photo);
+        for lang in ["fr", "ar"] {
+            site.write(
+                &format!("products/{id}/{lang}.md"),
+                format!("---\nname: {id} {lang}\n---\n"),
+            );
+        }
+    };
+    product(
+        "soap",
+        "sku: T-SOAP\ncategory: oils\nprice: \"12\"\nstock: many\n",
+    );
+    product("honey", "sku: T-HONEY\ncategory: honeys\nprice: \"80\"\n");
+    product(
+        "amlou",
+        "sku: T-AMLOU\ncategory: oils\nprice: \"90\"\nproducers: [aicha]\n",
+    );
+    product(
+        "salt",
+        "sku: T-SALT\ncategory: oils\nprice: \"20\"\nimages:\n  - file: salt.jpg\n",
+    );
+    site.write("categories/spices/category.yaml", "order: first\n");
+    site.write("categories/spices/fr.md", "---\nname: Épices\n---\n");
+    site.write("producers/khadija/producer.yaml", "member_since: 2011\n");
+    site.write("producers/khadija/fr.md", "name: Khadija\n");
+    // Refers to the category that cannot be read: no second error for it.
+    product(
+        "cumin",
+        "sku: T-CUMIN\ncategory: spices\nprice: \"30\"\nproducers: [khadija]\n",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: categories/spices/category.yaml:1:8: expected a whole number here\n  hint: write the value without quotes or units, like the example in docs/content-model.md\n\
+         error: producers/khadija/fr.md:1:1: this file does not start with front matter\n  hint: start the file with a line `---`, the YAML keys (e.g. `name: …`), another line `---`, then the text\n\
+         error: products/amlou/product.yaml:4:13: there is no producer `aicha`\n  hint: add a folder for her or him in `producers/`, or fix the id\n\
+         error: products/honey/product.yaml:2:11: there is no category `honeys`\n  hint: add a folder for it in `categories/`, or fix the id\n\
+         error: products/salt/product.yaml:5:11: the image `salt.jpg` does not exist\n  hint: copy the photo into `products/salt` or fix the name\n\
+         error: products/soap/product.yaml:4:8: expected a whole number (0, 1, 2…) here\n  hint: write the value without quotes or units, like the example in docs/content-model.md\n"
+    );
+}
