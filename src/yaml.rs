@@ -27,22 +27,69 @@ pub fn parse<T: DeserializeOwned>(
     // An empty document is an empty mapping, so a file with nothing but optional keys is fine
     // and a file missing required keys says which.
     let text = if text.trim().is_empty() { "{}" } else { text };
-    serde_saphyr::from_str::<T>(text).map_err(|error| to_diagnostic(file, &error, line_offset))
+    serde_saphyr::from_str::<T>(text)
+        .map_err(|error| to_diagnostic(file, text, &error, line_offset))
 }
 
-fn to_diagnostic(file: &Path, error: &Error, line_offset: u64) -> Diagnostic {
+fn to_diagnostic(file: &Path, text: &str, error: &Error, line_offset: u64) -> Diagnostic {
     let position = error.location().and_then(|location| {
         (location.line() > 0).then(|| Position {
             line: location.line() + line_offset,
             column: location.column(),
         })
     });
+    if let Some(misplaced) = misindented_key(text, error) {
+        let (line, indent, expected, field) = misplaced;
+        return Diagnostic::error(
+            file,
+            format!("the key `{field}` on this line is not lined up with the keys of the entry it belongs to"),
+        )
+        .at(Some(Position {
+            line: line + line_offset,
+            column: indent as u64 + 1,
+        }))
+        .hint(format!(
+            "indent `{field}:` with {expected} spaces, like the keys just above it"
+        ));
+    }
     let (message, hint) = describe(error);
     let diagnostic = Diagnostic::error(file, message).at(position);
     match hint {
         Some(hint) => diagnostic.hint(hint),
         None => diagnostic,
     }
+}
+
+/// For "the required key `label` is missing": a line further down that has that key at another
+/// indentation, which is what such a mistake almost always is. Gives that line (from 1), its
+/// indentation, the indentation of the entry's keys, and the key.
+fn misindented_key(text: &str, error: &Error) -> Option<(u64, usize, usize, String)> {
+    let mut inner = error;
+    while let Error::WithSnippet { error, .. } | Error::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    let Error::SerdeMissingField { field, .. } = inner else {
+        return None;
+    };
+    let location = error.location()?;
+    // The entry's keys start at the error's column (1-based).
+    let expected = usize::try_from(location.column()).ok()?.checked_sub(1)?;
+    let start = usize::try_from(location.line()).ok()?;
+    for (n, line) in text.lines().enumerate().skip(start.saturating_sub(1)) {
+        let indent = line.len() - line.trim_start().len();
+        let key = line.trim_start().trim_start_matches("- ");
+        let found = key
+            .strip_prefix(field)
+            .is_some_and(|rest| rest.starts_with(':'));
+        if found && indent != expected {
+            return Some((n as u64 + 1, indent, expected, field.to_string()));
+        }
+        // A new top-level key: the entry is over.
+        if n + 1 > start && indent == 0 && !line.trim().is_empty() {
+            return None;
+        }
+    }
+    None
 }
 
 /// A plain-language message and an optional fix for a YAML error.
@@ -99,11 +146,71 @@ fn describe(error: &Error) -> (String, Option<String>) {
             first_line(error),
             Some("remove one of the two lines with this key".to_owned()),
         ),
-        _ => (
-            first_line(error),
-            Some("check the indentation and the quotes around this line".to_owned()),
-        ),
+        _ => {
+            let message = first_line(error);
+            match plain_syntax_error(&message) {
+                Some((message, hint)) => (message.to_owned(), Some(hint.to_owned())),
+                None => (
+                    message,
+                    Some("check the indentation and the quotes around this line".to_owned()),
+                ),
+            }
+        }
     }
+}
+
+/// The YAML parser's words for a syntax error, said plainly, with what to do.
+fn plain_syntax_error(parser: &str) -> Option<(&'static str, &'static str)> {
+    let said = [
+        (
+            "mapping values are not allowed",
+            "a `:` here does not fit: this line is indented more than the keys above it, or a text with `: ` in it needs quotes",
+            "line the key up with the keys above it (the same number of spaces), or put the text in quotes, e.g. `name: \"Huile : 1 l\"`",
+        ),
+        (
+            "illegal placement of ':'",
+            "a `:` here does not fit: a list opened with `[` or `{` on a line above may not be closed",
+            "close the list with `]` (or `}`) on the line where it starts, or put a text with `:` in quotes",
+        ),
+        (
+            "unclosed quote",
+            "this quoted text is never closed",
+            "end it with the same quote mark (`\"` or `'`) on the same line",
+        ),
+        (
+            "unclosed bracket",
+            "a list or a group opened here with `[` or `{` is never closed",
+            "close it with `]` or `}` on the same line",
+        ),
+        (
+            "found a tab",
+            "this line has a tab character, which YAML does not allow for lining up",
+            "indent with spaces only: replace the tab with spaces",
+        ),
+        (
+            "unexpected character",
+            "a value cannot start with this character",
+            "put the value in quotes, e.g. `instagram: \"@tifawin\"`",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "this line is not lined up with the list items above it",
+            "start each item with `- ` at the same indentation, and indent an item's other keys under its first one",
+        ),
+        (
+            "did not find expected key",
+            "this line is not lined up with the keys around it",
+            "indent it with the same number of spaces as the keys above it",
+        ),
+        (
+            "expected `key: value` lines here",
+            "expected `key: value` lines here",
+            "write one `key: value` per line, like the example in docs/content-model.md",
+        ),
+    ];
+    said.iter()
+        .find(|(words, _, _)| parser.contains(words))
+        .map(|&(_, message, hint)| (message, hint))
 }
 
 /// What a Rust scalar type means to an author.
@@ -205,7 +312,42 @@ mod tests {
         );
         assert_eq!(
             error_of("name: a\n  bad: 1\n"),
-            "error: x.yaml:2:6: mapping values are not allowed in this context\n  hint: check the indentation and the quotes around this line"
+            "error: x.yaml:2:6: a `:` here does not fit: this line is indented more than the keys above it, or a text with `: ` in it needs quotes\n  hint: line the key up with the keys above it (the same number of spaces), or put the text in quotes, e.g. `name: \"Huile : 1 l\"`"
+        );
+        assert_eq!(
+            error_of("name: \"abc\nprice: 1\n"),
+            "error: x.yaml:1:7: this quoted text is never closed\n  hint: end it with the same quote mark (`\"` or `'`) on the same line"
+        );
+        assert_eq!(
+            error_of("name: a\n\tprice: 1\n"),
+            "error: x.yaml:1:7: this line has a tab character, which YAML does not allow for lining up\n  hint: indent with spaces only: replace the tab with spaces"
+        );
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct WithVariants {
+        variants: Vec<Variant>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Variant {
+        sku: String,
+        label: String,
+    }
+
+    #[test]
+    fn a_key_indented_wrongly_is_pointed_at_not_called_missing() {
+        let error = parse::<WithVariants>(
+            Path::new("p.yaml"),
+            "variants:\n  - sku: A\n  label: 50 ml\n",
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "error: p.yaml:3:3: the key `label` on this line is not lined up with the keys of the entry it belongs to\n  hint: indent `label:` with 4 spaces, like the keys just above it"
         );
     }
 }

@@ -677,3 +677,26 @@ fn six_mistakes_in_six_files_are_six_errors_in_one_run() {
          error: products/soap/product.yaml:4:8: expected a whole number (0, 1, 2…) here\n  hint: write the value without quotes or units, like the example in docs/content-model.md\n"
     );
 }
+
+#[test]
+fn a_misindented_key_is_pointed_at_and_syntax_errors_are_said_plainly() {
+    let site = TestSite::minimal();
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "stock: 3",
+        "stock: 3\nvariants:\n  - sku: T-ARG-50\n  label: 50 ml\n    price: \"70\"",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:8:3: the key `label` on this line is not lined up with the keys of the entry it belongs to\n  hint: indent `label:` with 4 spaces, like the keys just above it\n"
+    );
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "variants:\n  - sku: T-ARG-50\n  label: 50 ml\n    price: \"70\"",
+        "tags: [bio, argan\nweight_grams: 250",
+    );
+    assert_eq!(
+        site.errors(),
+        "error: products/argan-oil/product.yaml:7:13: a `:` here does not fit: a list opened with `[` or `{` on a line above may not be closed\n  hint: close the list with `]` (or `}`) on the line where it starts, or put a text with `:` in quotes\n"
+    );
+}
