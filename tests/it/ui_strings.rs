@@ -71,6 +71,14 @@ fn a_first_language_without_theme_strings_builds_in_the_next_language_with_one_w
     );
     let home = built.page("index.html");
     assert_eq!(texts(&home, "a.skip-link"), ["Aller au contenu"]);
+    // Tamazight prices follow CLDR: a no-break space between thousands, a decimal comma.
+    assert_eq!(
+        texts(
+            &built.page("products/argan-oil/index.html"),
+            ".product-info .price-now"
+        ),
+        ["1\u{a0}234,50 MAD"]
+    );
     // `souk check` says the same.
     let check = souk().arg("check").arg(site.root()).output().unwrap();
     let stderr = String::from_utf8(check.stderr).unwrap();
