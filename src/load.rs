@@ -27,7 +27,9 @@ pub(crate) struct Loaded {
 /// Reads and resolves the site at `root`. On failure, the errors come back with every warning
 /// found before them, so one run says everything.
 pub(crate) fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diagnostics> {
-    let mut config = crate::config::load(root)?;
+    // A souk.yaml with mistakes outside its frame (address, languages, currency) still lets
+    // the content be checked: its errors are reported with the content's.
+    let (mut config, config_problems) = crate::config::load_with_problems(root)?;
     if let Some(base_url) = options.base_url {
         config.base_url = crate::config::parse_base_url(base_url).map_err(|d| {
             d.hint("pass the full address to `--base-url`, e.g. `https://user.github.io/repo/`")
@@ -35,7 +37,9 @@ pub(crate) fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diag
     }
     // Problems of the content (errors included) travel on: a file that cannot be read is left
     // out, and every other file is still checked, so one run reports every mistake.
-    let (source, mut warnings) = crate::source::load(root, &config);
+    let (source, source_problems) = crate::source::load(root, &config);
+    let mut warnings = config_problems;
+    warnings.extend(source_problems);
     for language in &config.languages {
         let locale = language.locale.as_str();
         if crate::format::support(locale) == crate::format::Support::Unknown {

@@ -388,6 +388,17 @@ pub fn parse_base_url(text: &str) -> Result<Url, Diagnostic> {
 
 /// Reads and checks `SITE/souk.yaml`, reporting every problem found.
 pub fn load(site: &Path) -> Result<SiteConfig, Diagnostics> {
+    match load_with_problems(site)? {
+        (config, problems) if !problems.has_errors() => Ok(config),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Reads and checks `SITE/souk.yaml`. When its frame is sound (the address, the languages, the
+/// currency), the configuration comes back with its problems, errors included, so that the
+/// content can still be checked against it and one run reports the mistakes of every file; a
+/// section with an error is left out of it (no `shipping`, no WhatsApp number…).
+pub(crate) fn load_with_problems(site: &Path) -> Result<(SiteConfig, Diagnostics), Diagnostics> {
     let file = PathBuf::from(CONFIG_FILE);
     let text = crate::fs::read_text(site, &site.join(CONFIG_FILE)).map_err(|d| {
         d.hint(format!(
@@ -395,10 +406,14 @@ pub fn load(site: &Path) -> Result<SiteConfig, Diagnostics> {
         ))
     })?;
     let raw: RawConfig = crate::yaml::parse(&file, &text, 0)?;
-    resolve(raw, &file, site)
+    match resolve(raw, &file, site) {
+        (Some(config), problems) => Ok((config, problems)),
+        (None, problems) => Err(problems),
+    }
 }
 
-fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagnostics> {
+/// The checked configuration, when its frame is sound, and every problem found.
+fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Diagnostics) {
     // Destructured whole: a new key in the file must be decided on here.
     let RawConfig {
         base_url,
@@ -679,42 +694,45 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> Result<SiteConfig, Diagn
         &mut problems,
     );
 
-    match (base_url, currency, problems.has_errors()) {
-        (Some(base_url), Some(currency), false) if !languages.is_empty() => Ok(SiteConfig {
-            base_url,
-            languages,
-            currency,
-            cooperative: Cooperative {
-                name,
-                tagline,
-                legal_name: legal_name
-                    .map(|name| crate::text::without_bidi_controls(&name).into_owned()),
-                registration,
-                founded,
-                members,
-                logo,
-            },
-            contact: Contact {
-                whatsapp,
-                email,
-                phone,
-                address,
-                city,
-                country,
-            },
-            social,
-            certifications,
-            theme,
-            items_per_page,
-            featured_count,
-            images,
-            shipping,
-            returns,
-            orders,
-            raw_html: markdown.map(|m| m.raw_html).unwrap_or_default(),
-        }),
-        _ => Err(problems),
-    }
+    let config = match (base_url, currency) {
+        (Some(base_url), Some(currency)) if !languages.is_empty() && languages_complete => {
+            Some(SiteConfig {
+                base_url,
+                languages,
+                currency,
+                cooperative: Cooperative {
+                    name,
+                    tagline,
+                    legal_name: legal_name
+                        .map(|name| crate::text::without_bidi_controls(&name).into_owned()),
+                    registration,
+                    founded,
+                    members,
+                    logo,
+                },
+                contact: Contact {
+                    whatsapp,
+                    email,
+                    phone,
+                    address,
+                    city,
+                    country,
+                },
+                social,
+                certifications,
+                theme,
+                items_per_page,
+                featured_count,
+                images,
+                shipping,
+                returns,
+                orders,
+                raw_html: markdown.map(|m| m.raw_html).unwrap_or_default(),
+            })
+        }
+        _ => None,
+    };
+    (config, problems)
 }
 
 /// The `images:` block over the defaults.

@@ -170,9 +170,12 @@ fn a_price_with_a_comma_is_never_guessed() {
         "items_per_page: 2",
         "items_per_page: 2\nshipping:\n  countries: [MA]\n  rate: \"30\"\n  free_over: \"400,00\"",
     );
+    // A mistake in souk.yaml no longer hides those of the content: all three in one run.
     assert_eq!(
         site.errors(),
-        "error: souk.yaml:16:14: `shipping.free_over` `400,00` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 400.00? Write prices with a dot and no thousands separator, like \"120.00\"\n"
+        "error: products/argan-oil/product.yaml:3:8: `price` `1,500` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 1500.00 or 1.50? Write prices with a dot and no thousands separator, like \"120.00\"\n\
+         error: products/argan-oil/product.yaml:4:19: `compare_at_price` `1800,5` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 1800.50? Write prices with a dot and no thousands separator, like \"120.00\"\n\
+         error: souk.yaml:16:14: `shipping.free_over` `400,00` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 400.00? Write prices with a dot and no thousands separator, like \"120.00\"\n"
     );
 }
 
@@ -474,14 +477,16 @@ fn delivery_zones_and_order_settings_are_checked_all_at_once() {
     );
     assert_eq!(
         site.errors(),
-        "error: souk.yaml: `shipping.zones[1].name` has a text for `es`, which is not a language of the site\n  hint: the site's languages are fr, ar; add it to `languages` or remove the translation\n\
+        "error: products/argan-oil/product.yaml:6:14: `payment_url` `javascript:alert(1)` is not a web address\n  hint: write the full address of the payment page, starting with `https://`, e.g. a Stripe Payment Link or your PayPal.me page\n\
+         error: souk.yaml: `shipping.zones[1].name` has a text for `es`, which is not a language of the site\n  hint: the site's languages are fr, ar; add it to `languages` or remove the translation\n\
          error: souk.yaml:15:14: `shipping.free_over` is written beside `shipping.zones`\n  hint: move `free_over` into each zone it applies to\n\
          error: souk.yaml:17:61: `shipping.zones[1].rate` `15,00` has a comma, which souk does not read in prices: it could be a decimal mark or a thousands separator\n  hint: did you mean 15.00? Write prices with a dot and no thousands separator, like \"120.00\"\n\
          error: souk.yaml:18:51: `shipping.zones[2].transit_days` `[4, 2]` starts after it ends\n  hint: write the fewest days first: `[2, 4]`\n\
          error: souk.yaml:20:21: `orders.reference_prefix` `T-1` cannot start an order reference\n  hint: write two to six letters or digits, e.g. `TIF`\n\
-         error: souk.yaml:21:18: `orders.form_endpoint` `formspree.io/f/abc` is not a web address\n  hint: write the address your form service gives you, e.g. \"https://formspree.io/f/abcdwxyz\"\n"
+         error: souk.yaml:21:18: `orders.form_endpoint` `formspree.io/f/abc` is not a web address\n  hint: write the address your form service gives you, e.g. \"https://formspree.io/f/abcdwxyz\"\n\
+         error: souk.yaml:22:17: `orders.privacy_page` `legale` is not a page of the site\n  hint: write the name of a folder of `pages/`, e.g. `legal`\n"
     );
-    // The rest of the site is read once souk.yaml is right.
+    // With souk.yaml's other mistakes fixed, what is left.
     site.edit("souk.yaml", "  free_over: \"300\"\n", "")
         .edit("souk.yaml", ", es: Ciudad", "")
         .edit("souk.yaml", "\"15,00\"", "\"15.00\"")
@@ -581,7 +586,8 @@ fn a_zero_price_must_be_meant() {
     );
     assert_eq!(
         site.errors(),
-        "error: souk.yaml:16:14: `shipping.free_over` `0` makes every delivery free\n  hint: to deliver free everywhere, write `rate: \"0\"` and remove `free_over`; else write the amount from which delivery is free, e.g. \"500.00\"\n"
+        "error: products/argan-oil/product.yaml:6:41: `price` `0` is zero: the shop would give it away\n  hint: write its price, e.g. \"120.00\"; if it really is free (a sample, a gift), add `free: true` beside it\n\
+         error: souk.yaml:16:14: `shipping.free_over` `0` makes every delivery free\n  hint: to deliver free everywhere, write `rate: \"0\"` and remove `free_over`; else write the amount from which delivery is free, e.g. \"500.00\"\n"
     );
     site.edit("souk.yaml", "  free_over: \"0\"", "  free_over: \"400\"");
     assert_eq!(
