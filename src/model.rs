@@ -850,9 +850,7 @@ impl Resolver<'_> {
     fn payment_url(&mut self, file: &Path, url: Option<&Spanned<String>>) -> Option<String> {
         let url = url?;
         let written = url.value.trim();
-        let web = url::Url::parse(written)
-            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
-        if web {
+        if crate::config::web_address(written) {
             Some(written.to_owned())
         } else {
             self.problems.push(

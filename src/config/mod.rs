@@ -347,8 +347,6 @@ pub struct Certification {
     pub url: Option<String>,
 }
 
-/// An `http(s)://` address with a host: the only links souk accepts from configuration
-/// (no `javascript:`, no `data:`).
 /// `name@domain.tld`: one `@`, something before it, a domain with a dot after it, no spaces
 /// or characters that would break a `mailto:` link. Not the full RFC: what people mistype.
 fn email_address(text: &str) -> bool {
@@ -365,7 +363,9 @@ fn email_address(text: &str) -> bool {
         && domain.chars().all(|c| allowed(c) && c != '%')
 }
 
-fn web_address(text: &str) -> bool {
+/// An `http(s)://` address with a host: the only links souk accepts from configuration and
+/// content (no `javascript:`, no `data:`).
+pub(crate) fn web_address(text: &str) -> bool {
     Url::parse(text.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
 }
 

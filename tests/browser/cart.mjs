@@ -102,6 +102,13 @@ async function fillCart(page) {
   await page.locator("[data-cart-filled]").waitFor({ state: "visible" });
 }
 
+// Types a quantity into line `n` of the cart, as a shopper does (the change event on leaving it).
+async function setQuantity(page, n, value) {
+  const input = page.locator("[data-cart-lines] > li").nth(n).locator("[data-field=quantity]");
+  await input.fill(value);
+  await input.dispatchEvent("change");
+}
+
 const lines = (page) => page.locator("[data-cart-lines] > li").evaluateAll((items) => items.map((li) => ({
   name: li.querySelector("[data-field=name]").textContent,
   variant: li.querySelector("[data-field=variant]").textContent,
@@ -162,9 +169,7 @@ await test("add, change, remove, zones and send by WhatsApp, in French", async (
     { name: "Amlou traditionnel au miel", variant: "500 g", sku: "TIF-AML-500", price: "140,00 MAD", quantity: "1", total: "140,00 MAD" },
     { name: "Crème corps argan et rose", variant: "", sku: "TIF-COS-CRE-150", price: "95,00 MAD", quantity: "1", total: "95,00 MAD" },
   ]);
-  const first = page.locator("[data-cart-lines] > li").nth(0).locator("[data-field=quantity]");
-  await first.fill("2");
-  await first.dispatchEvent("change");
+  await setQuantity(page, 0, "2");
   await page.waitForFunction(() => document.querySelector("[data-cart-live]").textContent !== "");
   assert.equal(await page.locator("[data-cart-live]").textContent(), "Amlou traditionnel au miel – 250 g : quantité 2.");
   await page.getByRole("button", { name: "Retirer Crème corps argan et rose du panier" }).click();
@@ -172,8 +177,7 @@ await test("add, change, remove, zones and send by WhatsApp, in French", async (
   assert.equal(await count(page), "3");
   // Essaouira: 15 MAD, free from 300 MAD.
   assert.deepEqual(await totals(page), { subtotal: "290,00 MAD", fee: "15,00 MAD", total: "305,00 MAD" });
-  await first.fill("3");
-  await first.dispatchEvent("change");
+  await setQuantity(page, 0, "3");
   assert.deepEqual(await totals(page), { subtotal: "365,00 MAD", fee: "Offerte", total: "365,00 MAD" });
   assert.equal(await count(page), "4");
   await page.getByLabel(/Région Marrakech-Safi/).check();
@@ -214,8 +218,7 @@ await test("the cart survives reloads and language switches; Arabic writes its o
     ["كريم الجسم بالأركان والورد", "TIF-COS-CRE-150", "95,00 د.م.", "95,00 د.م."],
   ]);
   // Large amounts: the group separator of each language.
-  await page.locator("[data-cart-lines] > li").nth(1).locator("[data-field=quantity]").fill("14");
-  await page.locator("[data-cart-lines] > li").nth(1).locator("[data-field=quantity]").dispatchEvent("change");
+  await setQuantity(page, 1, "14");
   assert.equal((await lines(page))[1].total, "1.960,00 د.م.");
   await page.getByRole("button", { name: /إزالة كريم الجسم/ }).click();
   await page.getByLabel(/جهة مراكش آسفي/).check();
@@ -251,8 +254,7 @@ await test("the cart survives reloads and language switches; Arabic writes its o
 
 await test("e-mail: the exact mailto with subject and body", async (page) => {
   await fillCart(page);
-  await page.locator("[data-cart-lines] > li").nth(0).locator("[data-field=quantity]").fill("3");
-  await page.locator("[data-cart-lines] > li").nth(0).locator("[data-field=quantity]").dispatchEvent("change");
+  await setQuantity(page, 0, "3");
   await page.getByRole("button", { name: "Retirer Crème corps argan et rose du panier" }).click();
   await page.getByLabel(/Région Marrakech-Safi/).check();
   await details(page);
@@ -265,8 +267,7 @@ await test("e-mail: the exact mailto with subject and body", async (page) => {
 
 await test("form endpoint: the fields posted, the cart emptied once it answers", async (page) => {
   await fillCart(page);
-  await page.locator("[data-cart-lines] > li").nth(0).locator("[data-field=quantity]").fill("3");
-  await page.locator("[data-cart-lines] > li").nth(0).locator("[data-field=quantity]").dispatchEvent("change");
+  await setQuantity(page, 0, "3");
   await page.getByRole("button", { name: "Retirer Crème corps argan et rose du panier" }).click();
   await page.getByLabel(/Région Marrakech-Safi/).check();
   await details(page);

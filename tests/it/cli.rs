@@ -1,12 +1,6 @@
 //! The `souk` command: exit codes, the summary line, errors on stderr.
 
-use std::process::Command;
-
-use crate::harness::{Served, TestSite};
-
-fn souk() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_souk"))
-}
+use crate::harness::{Served, TestSite, souk};
 
 #[test]
 fn build_ends_with_one_summary_line() {

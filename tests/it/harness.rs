@@ -105,6 +105,11 @@ impl TestSite {
     }
 }
 
+/// The `souk` command built with the tests.
+pub(crate) fn souk() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
+}
+
 /// A finished build's output, for reading pages.
 pub(crate) struct Built {
     pub(crate) root: PathBuf,
@@ -247,7 +252,7 @@ impl Served {
     /// Starts `souk serve` with `args` (after `serve`) and waits until it answers `probe`.
     pub(crate) fn start(args: &[&str], probe: &str) -> Served {
         let port = free_port();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
+        let child = souk()
             .arg("serve")
             .args(args)
             .args(["--port", &port.to_string()])

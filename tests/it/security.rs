@@ -3,16 +3,11 @@
 //! bidi controls in messages, the swap, leftovers of killed builds, output paths with `..`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use souk::build::{BuildOptions, Progress, build};
 use souk::write::OutputLock;
 
-use crate::harness::{Served, TestSite, copy_dir, files_under, snapshot};
-
-fn souk() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_souk"))
-}
+use crate::harness::{Served, TestSite, copy_dir, files_under, snapshot, souk};
 
 /// A folder beside the test site standing for the rest of the machine, with one precious file:
 /// nothing souk does may create, change or truncate anything in it.

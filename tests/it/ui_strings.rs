@@ -3,13 +3,8 @@
 //! translate.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
-use crate::harness::{TestSite, texts};
-
-fn souk() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_souk"))
-}
+use crate::harness::{TestSite, souk, texts};
 
 /// The keys of the built-in theme: its reference file, `fr.yaml`.
 fn theme_keys() -> BTreeSet<String> {
