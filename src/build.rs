@@ -40,6 +40,13 @@ pub enum Progress {
         /// The other build's process id, as its lock file gives it.
         pid: Option<u32>,
     },
+    /// `done` of `total` pages rendered or carried over from the previous build.
+    Pages {
+        /// Pages finished so far.
+        done: usize,
+        /// Pages the site has.
+        total: usize,
+    },
     /// `done` of `total` photos processed (from the cache or encoded).
     Images {
         /// Photos finished so far.
@@ -209,8 +216,42 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         lock.output(),
         crate::write::output_id(lock.output()).as_deref(),
     );
-    let mut rendered = crate::render::render(&site, &theme, &images, &urls, &previous, &staging)?;
+    let pages_progress = |done: usize, total: usize| {
+        if let Some(report) = &options.progress {
+            report(Progress::Pages { done, total });
+        }
+    };
+    let mut rendered = crate::render::render(
+        &site,
+        &theme,
+        &images,
+        &urls,
+        &previous,
+        &staging,
+        &pages_progress,
+    )?;
+    for file in crate::hosting::files(&site.config) {
+        staging.put(&file.path, &file.contents)?;
+    }
     stage("render and write pages, sitemaps, feeds");
+    // The host's limits, before anything is published: a site too big for it fails here with
+    // the remedy, and the previous output stays.
+    let (files, bytes, largest) = staging.totals();
+    let limits = crate::hosting::check_limits(
+        &site.config,
+        &crate::hosting::Totals {
+            files,
+            bytes,
+            largest,
+            photo_files: images.files().len(),
+        },
+    );
+    if limits.has_errors() {
+        let mut problems = warnings;
+        problems.extend(limits);
+        return Err(problems);
+    }
+    warnings.extend(limits);
     let output_id = staging.id().to_owned();
     let written = staging.commit()?;
     // Only a speed-up for the next build: without it, that build renders every page.
@@ -245,7 +286,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 fn check_default_cache(root: &Path, cache_dir: &Path) -> Result<(), Diagnostic> {
     let is_link = std::fs::symlink_metadata(cache_dir).is_ok_and(|m| !m.is_dir());
     if is_link {
-        return Err(Diagnostic::error(
+        return Err(Diagnostic::system(
             crate::diagnostics::relative(root, cache_dir),
             "the photo cache is a link or a file, not a folder; souk keeps its cache in a folder of its own",
         )

@@ -45,6 +45,10 @@ pub fn check(site_dir: &Path, theme: Option<&Path>) -> Result<Diagnostics, Diagn
         &site,
         &theme.static_files.keys().cloned().collect::<Vec<_>>(),
     ));
+    findings.extend(crate::source::placeholders(
+        site_dir,
+        crate::diagnostics::Severity::Error,
+    ));
     findings.sort();
     Ok(findings)
 }

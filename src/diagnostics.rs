@@ -42,6 +42,21 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, where souk can tell.
     pub hint: Option<String>,
+    /// Whether the site's content is at fault, or the computer (a disk, a permission, a
+    /// port): the command line exits 1 for the first and 2 for the second.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Who can fix a problem.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// The site's files: the person who edits them.
+    #[default]
+    Content,
+    /// The person running souk, on this computer: a command's options, a file or folder
+    /// that cannot be read or written, a port that cannot be listened on.
+    System,
 }
 
 impl Diagnostic {
@@ -53,6 +68,16 @@ impl Diagnostic {
             position: None,
             message: printable(message.into()),
             hint: None,
+            origin: Origin::Content,
+        }
+    }
+
+    /// An error of the command or the computer rather than of the site's content: an option
+    /// that is wrong, a file that cannot be read or written, a folder that cannot be made.
+    pub fn system(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            origin: Origin::System,
+            ..Self::error(file, message)
         }
     }
 
@@ -128,6 +153,13 @@ impl Diagnostics {
     /// True when one of the problems stops the build.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// True when one of the errors is this computer's (see [`Origin::System`]).
+    pub fn has_system_errors(&self) -> bool {
+        self.0
+            .iter()
+            .any(|d| d.is_error() && d.origin == Origin::System)
     }
 
     /// How many problems stop the build: comparing counts tells whether a step found new ones.

@@ -22,7 +22,7 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
         .hint("copy the file itself into the site instead of linking to it"));
     }
     let metadata = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error(&shown, format!("cannot read this file: {}", io_reason(&e)))
+        Diagnostic::system(&shown, format!("cannot read this file: {}", io_reason(&e)))
     })?;
     if metadata.len() > MAX_TEXT_FILE_BYTES {
         return Err(Diagnostic::error(
@@ -36,7 +36,7 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
         .hint("split the text, or check that this is the file you meant"));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(&shown, format!("cannot read this file: {}", io_reason(&e)))
+        Diagnostic::system(&shown, format!("cannot read this file: {}", io_reason(&e)))
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(

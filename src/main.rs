@@ -9,21 +9,86 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use souk::build::{BuildOptions, BuildReport, Progress, ProgressFn, build};
+use souk::config::Host;
 use souk::diagnostics::Diagnostics;
+use souk::init::InitOptions;
+use souk::serve::{Event, ServeOptions};
 
 /// Turn a cooperative's catalogue (YAML and Markdown) into a fast, multilingual static shop.
 #[derive(Parser)]
-#[command(name = "souk", version, about)]
+#[command(
+    name = "souk",
+    version,
+    about,
+    after_help = "Exit status: 0 when all went well, 1 when the site's content has errors, \
+2 when the command was wrong or a file or port could not be used.\n\n\
+Start with `souk init my-shop`, then `souk serve my-shop`."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Say only what went wrong: no summary, no warnings.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more: every warning (not only three of each kind) and how long each stage took.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Make a new shop: settings, two sample products, a category, the pages every shop needs,
+    /// and the workflow that publishes it.
+    #[command(after_help = "Examples:\n  souk init my-shop\n  \
+souk init my-shop --name \"Coopérative Tifawin\" --languages fr,ar,en --host cloudflare-pages\n  \
+souk init my-shop --languages ar,fr,zgh --currency MAD --host github-pages")]
+    Init {
+        /// The folder to make the shop in (made if it does not exist; must be empty).
+        dir: PathBuf,
+        /// The cooperative's name [default: a sample name in each language].
+        #[arg(long)]
+        name: Option<String>,
+        /// The shop's languages, the main one first.
+        #[arg(long, value_delimiter = ',', default_value = "fr,ar,en")]
+        languages: Vec<String>,
+        /// The currency of the prices (ISO 4217).
+        #[arg(long, default_value = "MAD")]
+        currency: String,
+        /// Where the shop will be published.
+        #[arg(long, value_enum, default_value_t = HostArg::Plain)]
+        host: HostArg,
+        /// Add the missing files to a folder that is not empty (never overwrites a file).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Add a product, category, page or producer: its folder, its YAML and one Markdown file
+    /// per language, with TODO placeholders that `souk check` reports until they are replaced.
+    #[command(
+        after_help = "Examples:\n  souk new product saffron-1g --site my-shop\n  \
+souk new category spices --site my-shop\n  souk new producer fatima --site my-shop\n  \
+souk new page contact --site my-shop"
+    )]
+    New {
+        /// What to add.
+        #[arg(value_enum)]
+        kind: KindArg,
+        /// Its id: the folder's name, lowercase letters, digits and `-` (e.g. `argan-oil-250ml`).
+        id: String,
+        /// The site folder, holding `souk.yaml`.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
     /// Build the site into a folder of static files.
+    #[command(
+        after_help = "Examples:\n  souk build                 the site in this folder, into ./public\n  \
+souk build my-shop --output /tmp/shop\n  \
+souk build my-shop --base-url https://user.github.io/shop/"
+    )]
     Build(BuildArgs),
     /// Audit the site's content for search engines and product listings.
+    #[command(
+        after_help = "Examples:\n  souk check my-shop\n  souk check my-shop --format json > findings.json"
+    )]
     Check {
         /// The site folder, holding `souk.yaml`.
         #[arg(default_value = ".")]
@@ -40,13 +105,27 @@ enum Command {
         #[command(subcommand)]
         command: ThemeCommand,
     },
-    /// Build the site and serve it on this computer to look at it.
+    /// Build the site, serve it on this computer and rebuild it at every change, reloading
+    /// the open pages.
+    #[command(after_help = "Examples:\n  souk serve my-shop\n  \
+souk serve my-shop --open              and open it in the browser\n  \
+souk serve my-shop --bind 0.0.0.0      to look at it on a phone on the same Wi-Fi")]
     Serve {
         #[command(flatten)]
         build: BuildArgs,
-        /// The port to listen on, on 127.0.0.1.
+        /// The port to listen on; when it is taken, the next free one.
         #[arg(long, default_value_t = 8000)]
         port: u16,
+        /// The address to listen on: 127.0.0.1 is this computer only, 0.0.0.0 every network
+        /// it is on (a phone on the same Wi-Fi).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the shop in the web browser once it is served.
+        #[arg(long)]
+        open: bool,
+        /// Serve the first build only, without watching for changes.
+        #[arg(long)]
+        no_watch: bool,
     },
 }
 
@@ -54,6 +133,10 @@ enum Command {
 enum ThemeCommand {
     /// Write `i18n/LANG.yaml` with every UI string of the theme, ready to translate (only the
     /// missing ones, at its end, when the file is there).
+    #[command(
+        after_help = "Examples:\n  souk theme strings zgh my-shop             Tamazight, from the site's first language\n  \
+souk theme strings es my-shop --from fr"
+    )]
     Strings {
         /// The language to translate into, e.g. `zgh` or `es`.
         lang: String,
@@ -67,6 +150,35 @@ enum ThemeCommand {
         #[arg(long)]
         theme: Option<PathBuf>,
     },
+}
+
+/// What `souk new` adds.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KindArg {
+    Product,
+    Category,
+    Page,
+    Producer,
+}
+
+/// `--host`: the hosts of `hosting:` in souk.yaml.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum HostArg {
+    GithubPages,
+    CloudflarePages,
+    Netlify,
+    Plain,
+}
+
+impl From<HostArg> for Host {
+    fn from(host: HostArg) -> Host {
+        match host {
+            HostArg::GithubPages => Host::GithubPages,
+            HostArg::CloudflarePages => Host::CloudflarePages,
+            HostArg::Netlify => Host::Netlify,
+            HostArg::Plain => Host::Plain,
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -118,22 +230,69 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let say = Say {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
     match cli.command {
-        Command::Build(args) => match run_build(&args.options()).inspect(|report| {
-            if args.timings {
-                for (stage, time) in &report.stages {
-                    eprintln!("{:>8.3} s  {stage}", time.as_secs_f64());
+        Command::Init {
+            dir,
+            name,
+            languages,
+            currency,
+            host,
+            force,
+        } => run_init(
+            &InitOptions {
+                dir,
+                name,
+                languages,
+                currency,
+                host: host.into(),
+                force,
+            },
+            say,
+        ),
+        Command::New { kind, id, site } => {
+            let kind = match kind {
+                KindArg::Product => souk::init::Kind::Product,
+                KindArg::Category => souk::init::Kind::Category,
+                KindArg::Page => souk::init::Kind::Page,
+                KindArg::Producer => souk::init::Kind::Producer,
+            };
+            match souk::init::new(&site, kind, &id) {
+                Ok(written) => {
+                    for file in &written {
+                        say.note(&format!("wrote {}", site.join(file).display()));
+                    }
+                    say.result(&format!(
+                        "replace each TODO in these {} files; `souk check {}` lists those left",
+                        written.len(),
+                        site.display()
+                    ));
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => {
+                    say.diagnostics(&problems);
+                    exit_code(&problems)
                 }
             }
-        }) {
-            Some(_) => ExitCode::SUCCESS,
-            None => ExitCode::FAILURE,
+        }
+        Command::Build(args) => match run_build(&args.options(), say) {
+            Ok(report) => {
+                if args.timings || say.verbose {
+                    print_stages(&report);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
         },
         Command::Check {
             site_dir,
             format,
             theme,
-        } => run_check(&site_dir, format, theme.as_deref()),
+        } => run_check(&site_dir, format, theme.as_deref(), say),
         Command::Theme {
             command:
                 ThemeCommand::Strings {
@@ -150,9 +309,9 @@ fn main() -> ExitCode {
         ) {
             Ok(written) => {
                 let file = written.file.display();
-                match (written.added, written.existed) {
-                    (0, _) => println!("{file} already has every UI string of the theme"),
-                    (n, false) => println!(
+                let told = match (written.added, written.existed) {
+                    (0, _) => format!("{file} already has every UI string of the theme"),
+                    (n, false) => format!(
                         "wrote {file}: {n} UI strings in {}, to translate{}",
                         written.from,
                         if written.in_site {
@@ -161,71 +320,234 @@ fn main() -> ExitCode {
                             "; then add the language to `languages` in souk.yaml"
                         }
                     ),
-                    (n, true) => println!(
+                    (n, true) => format!(
                         "added the {n} missing UI strings to the end of {file}, in {}: translate them",
                         written.from
                     ),
-                }
+                };
+                say.result(&told);
                 ExitCode::SUCCESS
             }
             Err(problems) => {
-                print_diagnostics(&problems);
-                ExitCode::FAILURE
+                say.diagnostics(&problems);
+                exit_code(&problems)
             }
         },
-        Command::Serve { build: args, port } => {
-            let options = args.options();
-            let Some(report) = run_build(&options) else {
-                return ExitCode::FAILURE;
-            };
-            let base_path = match souk::config::load(&options.site) {
-                Ok(config) => match &options.base_url {
-                    Some(url) => souk::config::parse_base_url(url)
-                        .map(|u| u.path().to_owned())
-                        .unwrap_or_else(|_| "/".to_owned()),
-                    None => config.base_url.path().to_owned(),
-                },
-                Err(_) => "/".to_owned(),
-            };
-            let served = souk::serve::serve(&report.output, &base_path, port, |address| {
-                eprintln!(
-                    "serving {} at {address} (Ctrl+C to stop)",
-                    report.output.display()
-                );
-            });
-            match served {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::FAILURE
-                }
-            }
+        Command::Serve {
+            build: args,
+            port,
+            bind,
+            open,
+            no_watch,
+        } => run_serve(
+            ServeOptions {
+                build: args.options(),
+                bind,
+                port,
+                watch: !no_watch,
+            },
+            open,
+            say,
+        ),
+    }
+}
+
+/// How much to say, and whether in colour.
+#[derive(Clone, Copy)]
+struct Say {
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+}
+
+impl Say {
+    /// The one line that says what a command did (stdout: what a script may read).
+    fn result(self, line: &str) {
+        if !self.quiet {
+            println!("{line}");
         }
+    }
+
+    /// Something the person running souk should know (stderr).
+    fn note(self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
+    /// Warnings and errors on stderr; with `--quiet`, errors only.
+    fn diagnostics(self, diagnostics: &Diagnostics) {
+        print_diagnostics(diagnostics, self);
+    }
+}
+
+/// Makes the site and says what to do next.
+fn run_init(options: &InitOptions, say: Say) -> ExitCode {
+    let made = match souk::init::init(options) {
+        Ok(made) => made,
+        Err(problems) => {
+            say.diagnostics(&problems);
+            return exit_code(&problems);
+        }
+    };
+    let dir = options.dir.display();
+    for lang in &made.english_texts {
+        say.note(&format!(
+            "note: the sample texts in `{lang}` are in English: translate the files named {lang}.md"
+        ));
+    }
+    for lang in &made.without_ui_strings {
+        say.note(&format!(
+            "warning: the theme has no buttons and menus in `{lang}` yet: they show in another language until you run `souk theme strings {lang} {dir}` and translate the file it writes"
+        ));
+    }
+    if !made.kept.is_empty() {
+        say.note(&format!(
+            "kept {} file{} that were there already",
+            made.kept.len(),
+            plural(made.kept.len())
+        ));
+    }
+    say.result(&format!(
+        "made a new shop in {dir}: {} files",
+        made.written.len()
+    ));
+    let publish = match options.host {
+        Host::Plain => format!("souk build {dir}, then copy {dir}/public/ to the web server"),
+        host => format!(
+            "put {dir} in a GitHub repository: .github/workflows/publish.yml publishes it on {} at every push (docs/publishing.md)",
+            host.title()
+        ),
+    };
+    say.note(&format!(
+        "next:\n  1. souk serve {dir}        look at the shop; it reloads at every change\n  \
+2. edit {dir}/souk.yaml (name, WhatsApp number, address) and replace the sample products in {dir}/products/ (`souk new product ID --site {dir}` adds one)\n  \
+3. {publish}"
+    ));
+    ExitCode::SUCCESS
+}
+
+/// 1 for the content's errors, 2 for this computer's (a disk, a permission, a port).
+fn exit_code(problems: &Diagnostics) -> ExitCode {
+    if problems.has_system_errors() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
     }
 }
 
 /// Builds and prints the outcome: warnings and errors on stderr, the summary line on stdout.
-fn run_build(options: &BuildOptions) -> Option<BuildReport> {
+fn run_build(options: &BuildOptions, say: Say) -> Result<BuildReport, ExitCode> {
     match build(options) {
         Ok(report) => {
-            print_diagnostics(&report.warnings);
-            println!("{}", report.summary());
-            Some(report)
+            say.diagnostics(&report.warnings);
+            say.result(&report.summary());
+            Ok(report)
         }
         Err(problems) => {
-            print_diagnostics(&problems);
-            let count = problems.error_count();
-            eprintln!(
-                "build failed with {count} error{}; the previous output, if any, is unchanged",
-                if count == 1 { "" } else { "s" }
-            );
-            None
+            say.diagnostics(&problems);
+            eprintln!("{}", failed(&problems));
+            Err(exit_code(&problems))
         }
     }
 }
 
+fn failed(problems: &Diagnostics) -> String {
+    let count = problems.error_count();
+    format!(
+        "build failed with {count} error{}; the previous output, if any, is unchanged",
+        plural(count)
+    )
+}
+
+fn print_stages(report: &BuildReport) {
+    for (stage, time) in &report.stages {
+        eprintln!("{:>8.3} s  {stage}", time.as_secs_f64());
+    }
+}
+
+/// Serves until stopped; prints what happens: each rebuild with its time, each failure with
+/// its errors.
+fn run_serve(options: ServeOptions, open: bool, say: Say) -> ExitCode {
+    let on_event = |event: Event<'_>| match event {
+        Event::Listening {
+            address,
+            network,
+            taken,
+        } => {
+            if let Some(port) = taken {
+                eprintln!("port {port} is taken: serving on the next free one");
+            }
+            eprintln!("serving the shop at {address} (Ctrl+C to stop)");
+            if let Some(network) = network {
+                eprintln!("on a phone or another computer on the same Wi-Fi: {network}");
+            }
+            say.note("every change to the site's files rebuilds it and reloads the open pages");
+            if open {
+                open_in_browser(&address);
+            }
+        }
+        Event::Changed(paths) => {
+            let first = paths
+                .first()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let more = match paths.len() {
+                0 | 1 => String::new(),
+                n => format!(" and {} other file{}", n - 1, plural(n - 1)),
+            };
+            say.note(&format!("changed: {first}{more}"));
+        }
+        Event::Built(report) => {
+            say.diagnostics(&report.warnings);
+            say.result(&report.summary());
+            if say.verbose {
+                print_stages(report);
+            }
+        }
+        Event::Failed(problems) => {
+            say.diagnostics(problems);
+            eprintln!(
+                "{}; the pages in the browser show the errors until the next good save",
+                failed(problems)
+            );
+        }
+        Event::Trouble(message) => eprintln!("warning: {message}"),
+    };
+    match souk::serve::serve(&options, &on_event) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => {
+            let mut problems = Diagnostics::new();
+            problems.push(problem);
+            say.diagnostics(&problems);
+            exit_code(&problems)
+        }
+    }
+}
+
+/// Opens `address` in the default web browser; a failure only means the person opens it.
+fn open_in_browser(address: &str) {
+    let command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(address).spawn()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd")
+            .args(["/C", "start", "", address])
+            .spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(address).spawn()
+    };
+    if command.is_err() {
+        eprintln!("could not open a browser: open {address} yourself");
+    }
+}
+
 /// Audits the site; exits non-zero when there are errors (warnings alone are fine).
-fn run_check(site: &std::path::Path, format: Format, theme: Option<&std::path::Path>) -> ExitCode {
+fn run_check(
+    site: &std::path::Path,
+    format: Format,
+    theme: Option<&std::path::Path>,
+    say: Say,
+) -> ExitCode {
     let (findings, loaded) = match souk::check::check(site, theme) {
         Ok(findings) => (findings, true),
         Err(problems) => (problems, false),
@@ -236,7 +558,7 @@ fn run_check(site: &std::path::Path, format: Format, theme: Option<&std::path::P
             Err(e) => eprintln!("error: {e}"),
         },
         Format::Text => {
-            print_diagnostics(&findings);
+            say.diagnostics(&findings);
             let errors = findings.error_count();
             let warnings = findings.iter().count() - errors;
             let verdict = if !loaded {
@@ -246,15 +568,17 @@ fn run_check(site: &std::path::Path, format: Format, theme: Option<&std::path::P
             } else {
                 "see above"
             };
-            eprintln!(
-                "{errors} error{}, {warnings} warning{}: {verdict}",
-                plural(errors),
-                plural(warnings)
-            );
+            if !say.quiet || errors > 0 {
+                eprintln!(
+                    "{errors} error{}, {warnings} warning{}: {verdict}",
+                    plural(errors),
+                    plural(warnings)
+                );
+            }
         }
     }
     if findings.has_errors() {
-        ExitCode::FAILURE
+        exit_code(&findings)
     } else {
         ExitCode::SUCCESS
     }
@@ -264,20 +588,38 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// A progress bar for the photos on a terminal (nothing in logs and pipes), and a line when
-/// the build has to wait for another one.
+/// Progress bars for the long stages (photos, pages) on a terminal, shown once a stage has
+/// taken a second (nothing in logs and pipes), and a line when the build has to wait for
+/// another one.
 fn progress_bar() -> Option<ProgressFn> {
     let terminal = std::io::stderr().is_terminal();
-    let bar = ProgressBar::hidden();
-    if terminal {
-        bar.set_draw_target(ProgressDrawTarget::stderr());
-    }
-    bar.set_style(
-        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} photos")
+    let bar = |what: &str| {
+        let bar = ProgressBar::hidden();
+        bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "{{prefix}} [{{bar:30}}] {{pos}}/{{len}} {what}"
+            ))
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
-    );
-    bar.set_prefix("processing");
+        );
+        bar
+    };
+    let photos = bar("photos");
+    photos.set_prefix("processing");
+    let pages = bar("pages");
+    pages.set_prefix("rendering");
+    let started = std::time::Instant::now();
+    let show = move |bar: &ProgressBar, done: usize, total: usize| {
+        if bar.is_hidden() && started.elapsed() > std::time::Duration::from_secs(1) && done < total
+        {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        if done == total {
+            bar.finish_and_clear();
+        }
+    };
     Some(Arc::new(move |progress| match progress {
         Progress::Waiting { pid } => {
             let who = pid.map_or_else(String::new, |pid| format!(" (process {pid})"));
@@ -285,14 +627,9 @@ fn progress_bar() -> Option<ProgressFn> {
                 "waiting for another souk build{who} writing the same output folder to finish…"
             );
         }
-        Progress::Images { .. } if !terminal => {}
-        Progress::Images { done, total } => {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-            if done == total {
-                bar.finish_and_clear();
-            }
-        }
+        Progress::Images { .. } | Progress::Pages { .. } if !terminal => {}
+        Progress::Images { done, total } => show(&photos, done, total),
+        Progress::Pages { done, total } => show(&pages, done, total),
     }))
 }
 
@@ -300,19 +637,26 @@ fn progress_bar() -> Option<ProgressFn> {
 /// catalogue of 10,000 products without photos needs three examples, not 10,000 lines.
 const SAME_MESSAGE_SHOWN: usize = 3;
 
-fn print_diagnostics(diagnostics: &Diagnostics) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+fn print_diagnostics(diagnostics: &Diagnostics, say: Say) {
+    let shown_per_message = if say.verbose {
+        usize::MAX
+    } else {
+        SAME_MESSAGE_SHOWN
+    };
     let mut seen: std::collections::HashMap<(bool, &str), usize> = std::collections::HashMap::new();
     for diagnostic in diagnostics.iter() {
+        if say.quiet && !diagnostic.is_error() {
+            continue;
+        }
         let count = seen
             .entry((diagnostic.is_error(), diagnostic.message.as_str()))
             .or_insert(0);
         *count += 1;
-        if *count > SAME_MESSAGE_SHOWN {
+        if *count > shown_per_message {
             continue;
         }
         let text = diagnostic.to_string();
-        if color {
+        if say.color {
             let (label, code) = if diagnostic.is_error() {
                 ("error", "31")
             } else {
@@ -325,14 +669,14 @@ fn print_diagnostics(diagnostics: &Diagnostics) {
     }
     let mut more: Vec<(&(bool, &str), &usize)> = seen
         .iter()
-        .filter(|(_, n)| **n > SAME_MESSAGE_SHOWN)
+        .filter(|(_, n)| **n > shown_per_message)
         .collect();
     more.sort();
     for ((error, message), count) in more {
         let label = if *error { "error" } else { "warning" };
         eprintln!(
             "{label}: … and {} more files with: {message}",
-            count - SAME_MESSAGE_SHOWN
+            count - shown_per_message
         );
     }
 }

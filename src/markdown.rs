@@ -217,8 +217,15 @@ fn heading_anchors(events: &[Event]) -> Vec<Option<String>> {
 pub fn anchor_of(text: &str) -> String {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
+        // Lowercasing may add marks (`İ` becomes `i` and a combining dot): keep letters and
+        // digits only.
+        .map(|w| {
+            w.to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+        })
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
         .collect();
     if words.is_empty() {
         "section".to_owned()
@@ -244,6 +251,11 @@ pub fn safe_link(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_keep_no_mark_that_lowercasing_adds() {
+        assert_eq!(anchor_of("İstanbul İ"), "istanbul-i");
+    }
 
     #[test]
     fn headings_start_at_h2_and_get_anchors() {

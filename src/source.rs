@@ -636,6 +636,66 @@ pub fn parse_doc<F: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<F>,
     })
 }
 
+/// The word that marks a placeholder of `souk new`.
+pub const PLACEHOLDER: &str = "TODO";
+
+/// Every placeholder left in the content (`TODO`, as a word, in a `.yaml` or `.md` file of the
+/// content folders), one problem of `severity` each, with its line and column: `souk check`
+/// reports them as errors, so a new product is not published with its placeholder texts.
+pub fn placeholders(root: &Path, severity: crate::diagnostics::Severity) -> Diagnostics {
+    let mut found = Diagnostics::new();
+    for folder in [PRODUCTS.0, CATEGORIES.0, PRODUCERS.0, PAGES.0, HOME] {
+        let walk = walkdir::WalkDir::new(root.join(folder))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file());
+        for entry in walk {
+            let path = entry.path();
+            let text_file = path
+                .extension()
+                .is_some_and(|ext| ext == "md" || ext == "yaml");
+            // Unreadable files are the loader's to report.
+            let Some(text) = text_file
+                .then(|| crate::fs::read_text(root, path).ok())
+                .flatten()
+            else {
+                continue;
+            };
+            for (index, line) in text.lines().enumerate() {
+                let Some(column) = placeholder_in(line) else {
+                    continue;
+                };
+                let problem = Diagnostic::error(
+                    relative(root, path),
+                    "this is still a placeholder (TODO) that souk new wrote",
+                )
+                .at(Some(Position {
+                    line: index as u64 + 1,
+                    column: line[..column].chars().count() as u64 + 1,
+                }))
+                .hint("write the real text or value in its place, and delete the TODO");
+                found.push(crate::diagnostics::Diagnostic {
+                    severity,
+                    ..problem
+                });
+            }
+        }
+    }
+    found
+}
+
+/// Where `TODO` is in `line` as a word of its own (not in `TODOS` or `mastodon`).
+fn placeholder_in(line: &str) -> Option<usize> {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    line.match_indices(PLACEHOLDER)
+        .map(|(at, _)| at)
+        .find(|&at| {
+            !word(line[..at].chars().next_back())
+                && !word(line[at + PLACEHOLDER.len()..].chars().next())
+        })
+}
+
 /// Ids are the folder names: ASCII lowercase letters, digits and inner dashes.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()

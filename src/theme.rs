@@ -14,6 +14,20 @@ use crate::lang::PerLang;
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 pub(crate) const DEFAULT_THEME_NAME: &str = "default";
 
+/// The languages the built-in theme has UI strings in (its `i18n/<code>.yaml`), sorted.
+pub(crate) fn builtin_languages() -> Vec<String> {
+    let mut codes: Vec<String> = DEFAULT_THEME
+        .get_dir("i18n")
+        .map(|dir| {
+            dir.files()
+                .filter_map(|f| f.path().file_stem()?.to_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    codes.sort();
+    codes
+}
+
 /// A theme ready to render with.
 #[derive(Debug)]
 pub(crate) struct Theme {

@@ -68,7 +68,7 @@ pub fn write_strings(
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
-            return Err(Diagnostic::error(&file, crate::fs::io_reason(&e))
+            return Err(Diagnostic::system(&file, crate::fs::io_reason(&e))
                 .hint("check that the file can be read")
                 .into());
         }
@@ -99,7 +99,7 @@ pub fn write_strings(
         let written =
             std::fs::create_dir_all(site.join("i18n")).and_then(|()| std::fs::write(&path, text));
         if let Err(e) = written {
-            return Err(Diagnostic::error(&file, crate::fs::io_reason(&e))
+            return Err(Diagnostic::system(&file, crate::fs::io_reason(&e))
                 .hint("check that the site folder can be written to")
                 .into());
         }

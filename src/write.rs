@@ -44,7 +44,7 @@ pub struct WriteReport {
 pub fn check_output(site: &Path, output: &Path) -> Result<(), Diagnostic> {
     let site = crate::fs::normalize(site);
     let refuse = |why: String| {
-        Diagnostic::error(output, why)
+        Diagnostic::system(output, why)
             .hint("build into a folder of its own, e.g. `--output public` (the default)")
     };
     if std::fs::symlink_metadata(absolute(output)).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -87,14 +87,14 @@ pub fn check_output(site: &Path, output: &Path) -> Result<(), Diagnostic> {
     }
     if output_abs.is_dir() {
         let mut entries = std::fs::read_dir(&output_abs).map_err(|e| {
-            Diagnostic::error(
+            Diagnostic::system(
                 output,
                 format!("cannot read the output folder: {}", io_reason(&e)),
             )
         })?;
         let empty = entries.next().is_none();
         if !empty && !output_abs.join(MARKER).exists() {
-            return Err(Diagnostic::error(output, "this folder is not empty and was not made by souk, so souk will not replace it")
+            return Err(Diagnostic::system(output, "this folder is not empty and was not made by souk, so souk will not replace it")
                 .hint("choose an empty or new folder with `--output`, or delete this one yourself if its files are not needed"));
         }
     } else if output_abs.exists() {
@@ -133,7 +133,7 @@ impl OutputLock {
         use std::io::{Read, Seek, Write};
         let path = beside(output, "lock");
         let fail = |e: std::io::Error| {
-            Diagnostic::error(
+            Diagnostic::system(
                 &path,
                 format!("cannot lock the output folder: {}", io_reason(&e)),
             )
@@ -251,6 +251,8 @@ pub(crate) struct Staging<'lock> {
     lock: &'lock OutputLock,
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// The largest file written so far, for the host's limit per file.
+    largest: std::sync::Mutex<Option<(String, u64)>>,
     committed: bool,
 }
 
@@ -263,7 +265,7 @@ impl<'lock> Staging<'lock> {
             remove_tree(&dir);
         }
         std::fs::create_dir(&dir).map_err(|e| {
-            Diagnostic::error(&dir, format!("cannot create the folder: {}", io_reason(&e)))
+            Diagnostic::system(&dir, format!("cannot create the folder: {}", io_reason(&e)))
         })?;
         let id = {
             let now = std::time::SystemTime::now()
@@ -281,6 +283,7 @@ impl<'lock> Staging<'lock> {
             lock,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            largest: std::sync::Mutex::new(None),
             committed: false,
         };
         staging.put(MARKER, marker_text(&staging.id).as_bytes())?;
@@ -318,7 +321,7 @@ impl<'lock> Staging<'lock> {
             .flatten()
             .map(|meta| FileStamp::of(&meta))
             .filter(|stamp| stamp.size == size)?;
-        self.count(size);
+        self.count(relative, size);
         Some(stamp)
     }
 
@@ -329,22 +332,43 @@ impl<'lock> Staging<'lock> {
         let path = self.dir.join(relative);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                Diagnostic::error(dir, format!("cannot create the folder: {}", io_reason(&e)))
+                Diagnostic::system(dir, format!("cannot create the folder: {}", io_reason(&e)))
             })?;
         }
         let cannot = |e: std::io::Error| {
-            Diagnostic::error(&path, format!("cannot write the file: {}", io_reason(&e)))
+            Diagnostic::system(&path, format!("cannot write the file: {}", io_reason(&e)))
         };
         let mut file = std::fs::File::create(&path).map_err(cannot)?;
         file.write_all(bytes).map_err(cannot)?;
         let stamp = FileStamp::of(&file.metadata().map_err(cannot)?);
-        self.count(bytes.len() as u64);
+        self.count(relative, bytes.len() as u64);
         Ok(stamp)
     }
 
-    fn count(&self, bytes: u64) {
+    fn count(&self, relative: &str, bytes: u64) {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        let mut largest = self
+            .largest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if largest.as_ref().is_none_or(|(_, size)| bytes > *size) {
+            *largest = Some((relative.to_owned(), bytes));
+        }
+    }
+
+    /// What has been written so far: files, bytes, the largest file.
+    pub(crate) fn totals(&self) -> (usize, u64, Option<(String, u64)>) {
+        let largest = self
+            .largest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        (
+            self.files.load(Ordering::Relaxed),
+            self.bytes.load(Ordering::Relaxed),
+            largest,
+        )
     }
 
     /// Copies the theme's and the site's static files. Call before writing pages: a page at the
@@ -360,7 +384,10 @@ impl<'lock> Staging<'lock> {
                 }
                 StaticSource::File(path) => {
                     let bytes = std::fs::read(path).map_err(|e| {
-                        Diagnostic::error(path, format!("cannot read this file: {}", io_reason(&e)))
+                        Diagnostic::system(
+                            path,
+                            format!("cannot read this file: {}", io_reason(&e)),
+                        )
                     })?;
                     self.put(relative, &bytes)?;
                 }
@@ -378,20 +405,12 @@ impl<'lock> Staging<'lock> {
         use rayon::prelude::*;
         let dir = self.dir.join(IMAGES_SEGMENT);
         std::fs::create_dir_all(&dir).map_err(|e| {
-            Diagnostic::error(&dir, format!("cannot create the folder: {}", io_reason(&e)))
+            Diagnostic::system(&dir, format!("cannot create the folder: {}", io_reason(&e)))
         })?;
-        let mut files: Vec<&crate::images::Rendition> = images
-            .images
-            .iter()
-            .flat_map(|p| p.renditions.iter().chain(&p.social))
-            .collect();
-        // Two products may share a photo: each file once.
-        files.sort_unstable_by(|a, b| a.file.cmp(&b.file));
-        files.dedup_by(|a, b| a.file == b.file);
-        files.par_iter().try_for_each(|rendition| {
+        images.files().par_iter().try_for_each(|rendition| {
             let from = images.dir.join(&rendition.file);
             let damaged = || {
-                Diagnostic::error(&from, "this file of the image cache is not one souk wrote")
+                Diagnostic::system(&from, "this file of the image cache is not one souk wrote")
                     .hint("delete the cache folder; the next build processes the photos again")
             };
             if !crate::fs::bare_name(&rendition.file) {
@@ -409,7 +428,7 @@ impl<'lock> Staging<'lock> {
                 Ok(meta) if meta.is_file() => {}
                 Ok(_) => return Err(damaged()),
                 Err(e) => {
-                    return Err(Diagnostic::error(
+                    return Err(Diagnostic::system(
                         &from,
                         format!("cannot copy this image: {}", io_reason(&e)),
                     ));
@@ -417,7 +436,7 @@ impl<'lock> Staging<'lock> {
             }
             if self.carry(&from, &relative, rendition.bytes).is_none() {
                 return Err(
-                    Diagnostic::error(&from, "cannot copy this image into the output")
+                    Diagnostic::system(&from, "cannot copy this image into the output")
                         .hint("check that the output folder is writable and the disk is not full"),
                 );
             }
@@ -462,7 +481,7 @@ impl Drop for Staging<'_> {
 /// leftovers.
 fn swap(staging: &Path, output: &Path) -> Result<(), Diagnostic> {
     let fail = |e: std::io::Error| {
-        Diagnostic::error(
+        Diagnostic::system(
             output,
             format!("cannot replace the output folder: {}", io_reason(&e)),
         )

@@ -47,6 +47,7 @@ struct RawConfig {
     #[serde(default)]
     orders: orders::RawOrders,
     markdown: Option<RawMarkdown>,
+    hosting: Option<Spanned<Host>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +74,44 @@ pub enum ReturnFees {
     Free,
     /// The customer pays for sending the product back (`customer`).
     Customer,
+}
+
+/// Where the site is published (`hosting:`): each host gets the files it reads (`_headers`,
+/// `.nojekyll`…) and its limits are checked at build time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Host {
+    /// Any web server: the pages and nothing for a host (`plain`, the default).
+    #[default]
+    Plain,
+    /// GitHub Pages (`github-pages`).
+    GithubPages,
+    /// Cloudflare Pages (`cloudflare-pages`).
+    CloudflarePages,
+    /// Netlify (`netlify`).
+    Netlify,
+}
+
+impl Host {
+    /// The name written in `souk.yaml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::Plain => "plain",
+            Host::GithubPages => "github-pages",
+            Host::CloudflarePages => "cloudflare-pages",
+            Host::Netlify => "netlify",
+        }
+    }
+
+    /// The name people know it by.
+    pub fn title(self) -> &'static str {
+        match self {
+            Host::Plain => "a web server",
+            Host::GithubPages => "GitHub Pages",
+            Host::CloudflarePages => "Cloudflare Pages",
+            Host::Netlify => "Netlify",
+        }
+    }
 }
 
 /// The return policy, for structured data.
@@ -194,6 +233,8 @@ pub struct SiteConfig {
     pub returns: Option<Returns>,
     /// What happens to HTML written inside Markdown.
     pub raw_html: crate::markdown::RawHtml,
+    /// Where the site is published (`hosting:`).
+    pub hosting: Host,
 }
 
 impl SiteConfig {
@@ -431,6 +472,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Dia
         returns,
         orders,
         markdown,
+        hosting,
     } = raw;
     let mut problems = Diagnostics::new();
     let error = |spanned_at: Option<Position>, message: String| {
@@ -444,6 +486,24 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Dia
             None
         }
     };
+    let host = hosting.as_ref().map_or(Host::Plain, |h| h.value);
+    if let (Some(url), Some(hosting)) = (&base_url, &hosting)
+        && matches!(host, Host::CloudflarePages | Host::Netlify)
+        && url.path() != "/"
+    {
+        problems.push(
+            Diagnostic::warning(
+                file,
+                format!(
+                    "{} publishes a site at the root of its address, but `base_url` ends in `{}`: the pages would link to addresses that do not exist there",
+                    host.title(),
+                    url.path()
+                ),
+            )
+            .at(position(hosting))
+            .hint("write the address the host gives the site (e.g. `https://my-shop.pages.dev/`) or your own domain as `base_url`"),
+        );
+    }
 
     let mut languages = Vec::new();
     if raw_languages.value.is_empty() {
@@ -728,6 +788,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Dia
                 returns,
                 orders,
                 raw_html: markdown.map(|m| m.raw_html).unwrap_or_default(),
+                hosting: host,
             })
         }
         _ => None,

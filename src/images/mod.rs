@@ -165,6 +165,21 @@ pub struct ImageSet {
     pub pruned: usize,
 }
 
+impl ImageSet {
+    /// Every file written for the photos (renditions and sharing pictures), each once: two
+    /// products may share a photo. Sorted by name.
+    pub fn files(&self) -> Vec<&Rendition> {
+        let mut files: Vec<&Rendition> = self
+            .images
+            .iter()
+            .flat_map(|p| p.renditions.iter().chain(&p.social))
+            .collect();
+        files.sort_unstable_by(|a, b| a.file.cmp(&b.file));
+        files.dedup_by(|a, b| a.file == b.file);
+        files
+    }
+}
+
 /// One photo to process.
 #[derive(Debug, Clone, Copy)]
 pub struct Photo<'a> {
@@ -186,7 +201,7 @@ pub fn process(
 ) -> Result<ImageSet, Diagnostics> {
     let dir = cache_dir.join("images");
     crate::fs::own_folder(&dir).map_err(|e| {
-        Diagnostic::error(
+        Diagnostic::system(
             &dir,
             format!(
                 "cannot create the image cache: {}",

@@ -49,6 +49,7 @@ pub(crate) fn render(
     urls: &Urls,
     previous: &PageRecord,
     sink: &dyn Sink,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Rendered, Diagnostics> {
     let tera = compile(theme, urls)?;
     let plan = Plan::new(site);
@@ -85,6 +86,8 @@ pub(crate) fn render(
     // Each page goes to the sink as soon as it is rendered: memory stays flat however large
     // the catalogue. The product feeds need no page: they are made meanwhile, keeping both
     // cores busy to the end.
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = jobs.len();
     let (results, feeds): (Vec<Result<PageDone, Diagnostic>>, _) = rayon::join(
         || {
             jobs.par_iter()
@@ -92,7 +95,13 @@ pub(crate) fn render(
                     let lang = &langs[lang];
                     let mut ctx = PageContext::new(lang);
                     let out = lang.page(&mut ctx, kind);
-                    lang.finish(&with, kind, ctx, out)
+                    let page = lang.finish(&with, kind, ctx, out);
+                    // Told every few hundred pages: a progress bar, not a cost per page.
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    if n.is_multiple_of(256) || n == total {
+                        progress(n, total);
+                    }
+                    page
                 })
                 .collect()
         },

@@ -612,7 +612,8 @@ fn an_output_that_leads_back_into_the_site_is_refused_before_anything_is_made() 
             .arg(site.root().join(output))
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(1), "--output SITE/{output}");
+        // A wrong `--output` is the command's mistake, not the content's: exit 2.
+        assert_eq!(out.status.code(), Some(2), "--output SITE/{output}");
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert!(
             stderr.contains(
