@@ -33,10 +33,15 @@ impl Sources {
         extra: &[PathBuf],
     ) -> Result<Sources, String> {
         let (sender, events) = channel();
-        let watcher = notify::recommended_watcher(move |event| {
-            // The receiver is gone only when the server stops.
-            let _ = sender.send(event);
-        })
+        // Links are never followed: souk reads no file through one (docs/security.md), and a
+        // link in hostile content could make the watcher walk the whole disk.
+        let watcher = notify::RecommendedWatcher::new(
+            move |event| {
+                // The receiver is gone only when the server stops.
+                let _ = sender.send(event);
+            },
+            notify::Config::default().with_follow_symlinks(false),
+        )
         .map_err(|e| format!("cannot watch the site's files: {e}"))?;
         let mut sources = Sources {
             watcher,
@@ -71,7 +76,8 @@ impl Sources {
 
     /// Watches a folder at the top of the site (with all it holds), when it is a source.
     fn add(&mut self, path: &Path) {
-        if path.is_dir() && self.is_source(path) {
+        let folder = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        if folder && self.is_source(path) {
             // A folder removed meanwhile needs no watching.
             let _ = self.watcher.watch(path, RecursiveMode::Recursive);
         }
