@@ -137,6 +137,21 @@ pub(crate) fn pages_for(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page.max(1)).max(1)
 }
 
+/// How many pages on each side of the current one a listing links to.
+pub(crate) const PAGINATION_REACH: usize = 2;
+
+/// The pages (counted from 0) that page `current` of a listing of `total` pages links to: the
+/// first, the last, and those within [`PAGINATION_REACH`] of the current one, in order. At
+/// most `2 × PAGINATION_REACH + 3` whatever `total` is, so a listing page's size does not grow
+/// with the catalogue (linking every page made the "all products" pages of 100,000 products
+/// 2,100 links each, and their total size grow with the square of the catalogue).
+pub(crate) fn pagination_window(current: usize, total: usize) -> Vec<usize> {
+    let near = current.saturating_sub(PAGINATION_REACH)..=(current + PAGINATION_REACH);
+    (0..total)
+        .filter(|&n| n == 0 || n + 1 == total || near.contains(&n))
+        .collect()
+}
+
 /// The pages of a site, with the products each listing shows, worked out once.
 pub(crate) struct Plan<'a> {
     site: &'a Site,
@@ -320,6 +335,19 @@ impl<'a> Plan<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn listings_link_the_first_the_last_and_the_pages_around_the_current_one() {
+        assert_eq!(pagination_window(0, 1), vec![0]);
+        assert_eq!(pagination_window(0, 3), vec![0, 1, 2]);
+        assert_eq!(pagination_window(0, 500), vec![0, 1, 2, 499]);
+        assert_eq!(
+            pagination_window(249, 500),
+            vec![0, 247, 248, 249, 250, 251, 499]
+        );
+        assert_eq!(pagination_window(499, 500), vec![0, 497, 498, 499]);
+        assert_eq!(pagination_window(3, 8), vec![0, 1, 2, 3, 4, 5, 7]);
+    }
     use super::*;
 
     #[test]

@@ -200,13 +200,23 @@ impl<'a> LangContext<'a> {
                 total,
                 prev_url: (page > 0).then(|| link(page - 1)),
                 next_url: (page + 1 < total).then(|| link(page + 1)),
-                pages: (0..total)
-                    .map(|n| PageLink {
-                        number: n + 1,
-                        url: link(n),
-                        current: n == page,
-                    })
-                    .collect(),
+                pages: {
+                    let window = plan::pagination_window(page, total);
+                    let mut previous = None;
+                    window
+                        .into_iter()
+                        .map(|n| {
+                            let gap_before = previous.is_some_and(|p: usize| n > p + 1);
+                            previous = Some(n);
+                            PageLink {
+                                number: n + 1,
+                                url: link(n),
+                                current: n == page,
+                                gap_before,
+                            }
+                        })
+                        .collect()
+                },
             },
         );
     }

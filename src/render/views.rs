@@ -143,6 +143,8 @@ pub(super) struct PageLink {
     pub(super) number: usize,
     pub(super) url: String,
     pub(super) current: bool,
+    /// Pages are left out between the previous link and this one (an ellipsis goes here).
+    pub(super) gap_before: bool,
 }
 
 #[derive(Serialize)]

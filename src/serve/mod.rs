@@ -36,7 +36,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// The port asked for; when it is taken, the next free one (see [`PORTS_TRIED`]).
     pub port: u16,
-    /// Rebuild when a source changes (off: serve the first build as it is).
+    /// Rebuild when a source changes and reload the open pages (off: serve the first build's
+    /// files exactly as they are, with no reload script).
     pub watch: bool,
 }
 
@@ -94,7 +95,10 @@ pub fn serve(
     } else {
         None
     };
-    let live = Arc::new(Live::default());
+    let live = Arc::new(Live {
+        watching: options.watch,
+        ..Live::default()
+    });
     // The output of an earlier build is the last good one until this server makes its own: a
     // mistake left in the files when the server was stopped still shows over the shop.
     let output = options.build.output_dir();
@@ -233,6 +237,8 @@ fn base_path(options: &BuildOptions) -> String {
 /// What the server shares between the rebuilding loop and the requests.
 #[derive(Default)]
 struct Live {
+    /// Whether pages get the reload script (and, after a failed build, the overlay).
+    watching: bool,
     state: Mutex<State>,
     /// Notified at the end of every build.
     changed: Condvar,
@@ -283,15 +289,15 @@ fn answer(live: &Live, request: Request) {
         Response::from_data(live::SCRIPT_SOURCE.as_bytes().to_vec())
             .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
     } else {
-        page(&state, &url)
+        page(&state, &url, live.watching)
     };
     // A client that hangs up mid-response is not the server's problem.
     let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
 }
 
-/// The file for `url` from the last good build, HTML with the reload script (and the overlay
-/// after a failed build).
-fn page(state: &State, url: &str) -> Answer {
+/// The file for `url` from the last good build; with `live_reload`, HTML with the reload
+/// script (and the overlay after a failed build).
+fn page(state: &State, url: &str, live_reload: bool) -> Answer {
     let base = state.base_path.as_str();
     let failure = state.failure.as_deref();
     let Some(root) = &state.root else {
@@ -307,7 +313,7 @@ fn page(state: &State, url: &str) -> Answer {
         (status, Some(file)) => match std::fs::read(&file) {
             Ok(bytes) => {
                 let mime = files::content_type(&file);
-                let bytes = if mime.starts_with("text/html") {
+                let bytes = if live_reload && mime.starts_with("text/html") {
                     live::inject(
                         &String::from_utf8_lossy(&bytes),
                         base,

@@ -302,3 +302,65 @@ fn the_logo_gets_its_shape_and_is_the_page_icon() {
     );
     assert!(without.root.join("favicon.svg").is_file());
 }
+
+/// A listing of 500 pages links the first, the last and the pages around the current one:
+/// its size does not grow with the catalogue, and `rel="prev"` / `rel="next"` stay right.
+#[test]
+fn long_listings_link_a_window_of_pages_not_every_page() {
+    let site = TestSite::minimal();
+    site.edit("souk.yaml", "items_per_page: 2", "items_per_page: 1");
+    for n in 1..500 {
+        site.write(
+            &format!("products/soap-{n:03}/product.yaml"),
+            format!("sku: SOAP-{n}\ncategory: oils\nprice: \"20\"\nstock: 1\n"),
+        );
+        site.write(
+            &format!("products/soap-{n:03}/fr.md"),
+            "---\nname: Savon\n---\n",
+        );
+    }
+    let built = site.built();
+    let links = |page: &str| {
+        let html = built.page(page);
+        let numbers = crate::harness::texts(&html, ".pagination a[href]:not([rel])");
+        let gaps = crate::harness::texts(&html, ".pagination .pagination-gap").len();
+        let prev = crate::harness::attrs(&html, ".pagination a[rel=prev]", "href");
+        let next = crate::harness::attrs(&html, ".pagination a[rel=next]", "href");
+        (numbers, gaps, prev, next)
+    };
+    let (numbers, gaps, prev, next) = links("products/index.html");
+    assert_eq!(numbers, ["Page 1", "Page 2", "Page 3", "Page 500"]);
+    assert_eq!((gaps, prev.len()), (1, 0));
+    assert_eq!(next, ["/products/page/2/"]);
+
+    let (numbers, gaps, prev, next) = links("products/page/250/index.html");
+    assert_eq!(
+        numbers,
+        [
+            "Page 1", "Page 248", "Page 249", "Page 250", "Page 251", "Page 252", "Page 500"
+        ]
+    );
+    assert_eq!(gaps, 2);
+    assert_eq!(prev, ["/products/page/249/"]);
+    assert_eq!(next, ["/products/page/251/"]);
+    let html = built.page("products/page/250/index.html");
+    assert_eq!(
+        crate::harness::texts(&html, ".pagination a[aria-current=page]"),
+        ["Page 250"]
+    );
+
+    let (numbers, _, prev, next) = links("products/page/500/index.html");
+    assert_eq!(numbers, ["Page 1", "Page 498", "Page 499", "Page 500"]);
+    assert_eq!(
+        (prev, next.len()),
+        (vec!["/products/page/499/".to_owned()], 0)
+    );
+
+    // Bounded: the middle page is the size of the second, give or take its numbers.
+    let size = |page: &str| std::fs::metadata(built.root.join(page)).unwrap().len();
+    let (second, middle) = (
+        size("products/page/2/index.html"),
+        size("products/page/250/index.html"),
+    );
+    assert!(middle < second + 400, "{second} vs {middle}");
+}
