@@ -469,6 +469,7 @@ fn print_stages(report: &BuildReport) {
 /// Serves until stopped; prints what happens: each rebuild with its time, each failure with
 /// its errors.
 fn run_serve(options: ServeOptions, open: bool, say: Say) -> ExitCode {
+    let watch = options.watch;
     let on_event = |event: Event<'_>| match event {
         Event::Listening {
             address,
@@ -482,7 +483,9 @@ fn run_serve(options: ServeOptions, open: bool, say: Say) -> ExitCode {
             if let Some(network) = network {
                 eprintln!("on a phone or another computer on the same Wi-Fi: {network}");
             }
-            say.note("every change to the site's files rebuilds it and reloads the open pages");
+            if watch {
+                say.note("every change to the site's files rebuilds it and reloads the open pages");
+            }
             if open {
                 open_in_browser(&address);
             }
@@ -507,10 +510,14 @@ fn run_serve(options: ServeOptions, open: bool, say: Say) -> ExitCode {
         }
         Event::Failed(problems) => {
             say.diagnostics(problems);
-            eprintln!(
-                "{}; the pages in the browser show the errors until the next good save",
-                failed(problems)
-            );
+            if watch {
+                eprintln!(
+                    "{}; the pages in the browser show the errors until the next good save",
+                    failed(problems)
+                );
+            } else {
+                eprintln!("{}", failed(problems));
+            }
         }
         Event::Trouble(message) => eprintln!("warning: {message}"),
     };

@@ -72,11 +72,11 @@ fn overlay(problems: &Diagnostics) -> String {
     let errors: Vec<_> = problems.iter().filter(|d| d.is_error()).collect();
     let count = errors.len();
     let mut html = format!(
-        "<div id=\"{OVERLAY_ID}\" role=\"alert\">\n<style>\
+        "<div id=\"{OVERLAY_ID}\" role=\"alert\" lang=\"en\">\n<style>\
 #{OVERLAY_ID}{{position:fixed;inset:0;z-index:2147483647;overflow:auto;box-sizing:border-box;\
 padding:1.5rem;background:#1b1b1b;color:#f4f4f4;font:1rem/1.5 system-ui,sans-serif}}\
 #{OVERLAY_ID} h2{{margin:0 0 .5rem;font:700 1.25rem/1.3 system-ui,sans-serif;color:#ff9b8f}}\
-#{OVERLAY_ID} ol{{padding-inline-start:1.25rem}}#{OVERLAY_ID} li{{margin:0 0 1rem}}\
+#{OVERLAY_ID} ol{{margin:1rem 0;padding:0;list-style:none}}#{OVERLAY_ID} li{{margin:0 0 1rem}}\
 #{OVERLAY_ID} code{{display:block;font:.95rem/1.4 ui-monospace,monospace;color:#ffd27a;overflow-wrap:anywhere}}\
 #{OVERLAY_ID} p,#{OVERLAY_ID} h2,#{OVERLAY_ID} code{{unicode-bidi:plaintext}}\
 #{OVERLAY_ID} p{{margin:.25rem 0;white-space:pre-wrap;overflow-wrap:anywhere}}\

@@ -9,16 +9,17 @@
 //! is added to each HTML response as it goes out ([`live`]), never to the output folder.
 
 mod files;
+mod http;
 mod live;
 mod watch;
 
 use std::io::Write;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use tiny_http::{Header, Request, Response, Server, StatusCode};
+use http::Response;
 
 use crate::build::{BuildOptions, BuildReport};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -107,9 +108,6 @@ pub fn serve(
     }
     rebuild(&live, &options.build, on_event);
 
-    let server = Server::from_listener(listener, None).map_err(|e| {
-        Diagnostic::system("souk serve", format!("cannot serve on port {port}: {e}"))
-    })?;
     let base_path = live.state().base_path.clone();
     let shown = |ip: IpAddr| format!("http://{}{base_path}", SocketAddr::new(ip, port));
     let local = if options.bind.is_unspecified() {
@@ -130,11 +128,14 @@ pub fn serve(
 
     let answering = Arc::clone(&live);
     std::thread::spawn(move || {
-        for request in server.incoming_requests() {
+        for connection in listener.incoming() {
+            let Ok(mut stream) = connection else {
+                continue;
+            };
             let live = Arc::clone(&answering);
-            // One thread a request: the reload stream of every open tab holds one for as long
-            // as the tab is open.
-            std::thread::spawn(move || answer(&live, request));
+            // One thread a connection, each closed after its response: no connection waits
+            // for another, and the reload stream of each open tab holds its own.
+            std::thread::spawn(move || answer(&live, &mut stream));
         }
     });
 
@@ -262,54 +263,61 @@ impl Live {
     }
 }
 
-type Answer = Response<std::io::Cursor<Vec<u8>>>;
-
-fn answer(live: &Live, request: Request) {
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_owned());
-    if !host_allowed(host.as_deref()) {
-        let _ = request.respond(text(
+fn answer(live: &Live, stream: &mut TcpStream) {
+    let Some(request) = http::read_request(stream) else {
+        Response::text(400, "bad request").send(stream, false);
+        return;
+    };
+    let head_only = request.method == "HEAD";
+    if request.method != "GET" && !head_only {
+        Response::text(405, "souk serve only answers GET and HEAD")
+            .with("Allow", "GET, HEAD")
+            .send(stream, false);
+        return;
+    }
+    if !host_allowed(request.host.as_deref()) {
+        Response::text(
             403,
             "souk serve answers only to this computer's own addresses (localhost or an IP address), not to another host name",
-        ));
+        )
+        .send(stream, head_only);
         return;
     }
     let state = live.state().clone();
-    let url = request.url().to_owned();
+    let url = request.target.as_str();
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let base = state.base_path.as_str();
     if path.strip_prefix(base) == Some(live::EVENTS) {
-        stream(live, request);
+        events(live, stream);
         return;
     }
     let response = if path.strip_prefix(base) == Some(live::SCRIPT) {
-        Response::from_data(live::SCRIPT_SOURCE.as_bytes().to_vec())
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+        Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            live::SCRIPT_SOURCE.as_bytes().to_vec(),
+        )
     } else {
-        page(&state, &url, live.watching)
+        page(&state, url, live.watching)
     };
-    // A client that hangs up mid-response is not the server's problem.
-    let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
+    response
+        .with("Cache-Control", "no-store")
+        .send(stream, head_only);
 }
 
 /// The file for `url` from the last good build; with `live_reload`, HTML with the reload
 /// script (and the overlay after a failed build).
-fn page(state: &State, url: &str, live_reload: bool) -> Answer {
+fn page(state: &State, url: &str, live_reload: bool) -> Response {
     let base = state.base_path.as_str();
     let failure = state.failure.as_deref();
     let Some(root) = &state.root else {
         // No build has succeeded yet: every address shows what to fix.
         let problems = failure.cloned().unwrap_or_default();
         let html = live::failure_page(base, state.generation, &problems);
-        return Response::from_data(html.into_bytes())
-            .with_status_code(StatusCode(500))
-            .with_header(header("Content-Type", "text/html; charset=utf-8"));
+        return Response::new(500, "text/html; charset=utf-8", html.into_bytes());
     };
     match resolve(root, base, url) {
-        (303, _) => text(303, "").with_header(header("Location", base)),
+        (303, _) => Response::text(303, "").with("Location", base),
         (status, Some(file)) => match std::fs::read(&file) {
             Ok(bytes) => {
                 let mime = files::content_type(&file);
@@ -324,20 +332,17 @@ fn page(state: &State, url: &str, live_reload: bool) -> Answer {
                 } else {
                     bytes
                 };
-                Response::from_data(bytes)
-                    .with_status_code(StatusCode(status))
-                    .with_header(header("Content-Type", &mime))
+                Response::new(status, &mime, bytes)
             }
-            Err(_) => text(404, "not found"),
+            Err(_) => Response::text(404, "not found"),
         },
-        (status, None) => text(status, "not found"),
+        (status, None) => Response::text(status, "not found"),
     }
 }
 
 /// The stream of generations for one open page: the current one at once, then each new one as
 /// builds end; a comment every 15 s finds out when the page is gone.
-fn stream(live: &Live, request: Request) {
-    let mut writer = request.into_writer();
+fn events(live: &Live, writer: &mut TcpStream) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
     if writer.write_all(head.as_bytes()).is_err() {
         return;
@@ -362,19 +367,5 @@ fn stream(live: &Live, request: Request) {
         if writer.write_all(message.as_bytes()).is_err() || writer.flush().is_err() {
             return;
         }
-    }
-}
-
-fn text(status: u16, body: &str) -> Answer {
-    Response::from_data(body.as_bytes().to_vec())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-}
-
-fn header(name: &str, value: &str) -> Header {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(header) => header,
-        Err(()) => Header::from_bytes(&b"X-Souk"[..], &b"invalid-header"[..])
-            .unwrap_or_else(|()| unreachable!("a constant header is valid")),
     }
 }

@@ -180,7 +180,7 @@ fn an_edit_reloads_the_page_with_the_new_price_and_a_broken_one_shows_the_error_
         "the last good build is served: {page}"
     );
     assert!(
-        page.contains("<div id=\"souk-overlay\" role=\"alert\">"),
+        page.contains("<div id=\"souk-overlay\" role=\"alert\" lang=\"en\">"),
         "{page}"
     );
     assert!(
