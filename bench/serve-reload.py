@@ -62,7 +62,7 @@ def main():
             sys.exit("souk serve did not start:\n" + "\n".join(lines))
         events = open_events(address)
         first = next_generation(events)
-        path = address["base"] + "products/" + os.path.basename(os.path.dirname(product)) + "/"
+        path = address["base"] + "products/" + slug_of(os.path.dirname(product)) + "/"
         announced, shown = [], []
         for n in range(args.edits):
             price = f"{100 + n}.50"
@@ -94,6 +94,13 @@ def pick_product(site):
             if re.search(r'^price: "[\d.]+"', f.read(), re.M):
                 return path
     sys.exit("no product with a top-level price")
+
+
+def slug_of(folder):
+    """The French page's slug (the site's first language), else the folder's name."""
+    with open(os.path.join(folder, "fr.md"), encoding="utf-8") as f:
+        match = re.search(r"^slug:\s*(\S+)", f.read(), re.M)
+    return match[1] if match else os.path.basename(folder)
 
 
 def save(path, price):
