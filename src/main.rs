@@ -402,10 +402,11 @@ fn run_init(options: &InitOptions, say: Say) -> ExitCode {
         ));
     }
     if !made.kept.is_empty() {
+        let kept = made.kept.len();
         say.note(&format!(
-            "kept {} file{} that were there already",
-            made.kept.len(),
-            plural(made.kept.len())
+            "kept {kept} file{} that {} there already, unchanged",
+            plural(kept),
+            if kept == 1 { "was" } else { "were" }
         ));
     }
     say.result(&format!(

@@ -262,7 +262,7 @@ fn init_refuses_a_folder_that_is_not_empty_and_never_overwrites_a_file() {
     let out = run(&["init", site.to_str().unwrap(), "--force"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("kept 1 file that were there already"),
+        stderr(&out).contains("kept 1 file that was there already, unchanged"),
         "{}",
         stderr(&out)
     );

@@ -38,7 +38,7 @@ fn cards(var: &str) -> String {
     )
 }
 
-const PAGINATION: &str = "<p>{{ pagination.current }} {{ pagination.total }} {{ pagination.prev_url }} {{ pagination.next_url }} {% for p in pagination.pages %}{{ p.number }} {{ p.url }} {{ p.current }}{% endfor %}</p>";
+const PAGINATION: &str = "<p>{{ pagination.current }} {{ pagination.total }} {{ pagination.prev_url }} {{ pagination.next_url }} {% for p in pagination.pages %}{{ p.number }} {{ p.url }} {{ p.current }} {{ p.gap_before }}{% endfor %}</p>";
 
 fn templates() -> Vec<(&'static str, String)> {
     let page = |body: String| {
