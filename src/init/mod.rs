@@ -264,7 +264,8 @@ pub fn init(options: &InitOptions) -> Result<Initialized, Diagnostics> {
     }
 
     for (relative, contents) in files {
-        match write_new(dir, &relative, &contents) {
+        let relative = Path::new(&relative);
+        match write_new(dir, relative, &contents, &dir.join(relative)) {
             Ok(true) => made.written.push(relative.into()),
             Ok(false) => made.kept.push(relative.into()),
             Err(problem) => problems.push(problem),
@@ -323,13 +324,19 @@ fn site_slug(dir: &Path) -> String {
     }
 }
 
-/// Writes `relative` under `dir` unless a file is there: `Ok(false)` when it was kept.
-fn write_new(dir: &Path, relative: &str, contents: &[u8]) -> Result<bool, Diagnostic> {
+/// Writes `relative` under `dir` unless a file is there: `Ok(false)` when it was kept. A
+/// problem names the file as `shown`.
+fn write_new(
+    dir: &Path,
+    relative: &Path,
+    contents: &[u8],
+    shown: &Path,
+) -> Result<bool, Diagnostic> {
     use std::io::Write;
     let path = dir.join(relative);
     let cannot = |e: std::io::Error| {
         Diagnostic::system(
-            &path,
+            shown,
             format!("cannot write this file: {}", crate::fs::io_reason(&e)),
         )
     };

@@ -66,23 +66,10 @@ pub fn new(site: &Path, kind: Kind, id: &str) -> Result<Vec<PathBuf>, Diagnostic
     }
     let mut written = Vec::new();
     for (name, text) in files {
-        let path = dir.join(&name);
-        let write = std::fs::create_dir_all(&dir).and_then(|()| {
-            use std::io::Write;
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)?
-                .write_all(text.as_bytes())
-        });
-        if let Err(e) = write {
-            return Err(Diagnostic::system(
-                relative.join(&name),
-                format!("cannot write this file: {}", crate::fs::io_reason(&e)),
-            )
-            .into());
-        }
-        written.push(relative.join(name));
+        let file = relative.join(name);
+        // The folder was not there: every file is new.
+        super::write_new(site, &file, text.as_bytes(), &file)?;
+        written.push(file);
     }
     Ok(written)
 }

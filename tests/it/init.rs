@@ -25,13 +25,20 @@ struct Shop {
 }
 
 impl Shop {
-    fn init(args: &[&str]) -> Shop {
-        let dir = tempfile::tempdir().unwrap();
-        let shop = Shop { dir };
+    /// `souk init shop ARGS…` in a new temporary folder, whatever it answers.
+    fn try_init(args: &[&str]) -> (Shop, Output) {
+        let shop = Shop {
+            dir: tempfile::tempdir().unwrap(),
+        };
         let site = shop.site();
         let mut all = vec!["init", site.to_str().unwrap()];
         all.extend(args);
         let out = run(&all);
+        (shop, out)
+    }
+
+    fn init(args: &[&str]) -> Shop {
+        let (shop, out) = Shop::try_init(args);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         shop
     }
@@ -272,16 +279,8 @@ fn init_refuses_a_folder_that_is_not_empty_and_never_overwrites_a_file() {
 
 #[test]
 fn init_says_what_is_wrong_with_its_options_all_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("shop");
-    let out = run(&[
-        "init",
-        site.to_str().unwrap(),
-        "--languages",
-        "fr,f r,fr",
-        "--currency",
-        "DIRHAM",
-    ]);
+    let (shop, out) = Shop::try_init(&["--languages", "fr,f r,fr", "--currency", "DIRHAM"]);
+    let site = shop.site();
     assert_eq!(out.status.code(), Some(2));
     let said = stderr(&out);
     for expected in [
@@ -298,16 +297,9 @@ fn init_says_what_is_wrong_with_its_options_all_at_once() {
 
 #[test]
 fn a_language_outside_the_starter_s_gets_english_texts_and_is_told_how_to_add_the_theme_s() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("shop");
-    let out = run(&[
-        "init",
-        site.to_str().unwrap(),
-        "--languages",
-        "ar,fr,zgh",
-        "--name",
-        "Coopérative Tifawin",
-    ]);
+    let (shop, out) =
+        Shop::try_init(&["--languages", "ar,fr,zgh", "--name", "Coopérative Tifawin"]);
+    let site = shop.site();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let said = stderr(&out);
     assert!(
@@ -328,13 +320,7 @@ fn a_language_outside_the_starter_s_gets_english_texts_and_is_told_how_to_add_th
         read(site.join("home/zgh.md"))
             .contains("title: \"Made by hand, delivered anywhere in Morocco\"")
     );
-    let out = souk()
-        .arg("build")
-        .arg(&site)
-        .arg("--output")
-        .arg(dir.path().join("public"))
-        .output()
-        .unwrap();
+    let out = shop.build();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout).starts_with("built 30 pages (ar 10, fr 10, zgh 10)")
@@ -343,7 +329,7 @@ fn a_language_outside_the_starter_s_gets_english_texts_and_is_told_how_to_add_th
         stderr(&out).contains("zgh"),
         "the build warns about the missing UI strings"
     );
-    let home = read(dir.path().join("public/index.html"));
+    let home = read(shop.output().join("index.html"));
     assert!(home.contains("<html lang=\"ar\" dir=\"rtl\">"));
 }
 
