@@ -18,6 +18,7 @@ pub mod money;
 pub(crate) mod order;
 pub(crate) mod output;
 pub(crate) mod plan;
+pub(crate) mod qr;
 pub(crate) mod render;
 pub mod seo;
 pub mod serve;

@@ -36,6 +36,9 @@ pub struct Site {
     pub producers: Vec<Producer>,
     /// Sorted by `order`, then id.
     pub pages: Vec<Page>,
+    /// By certification (index into [`SiteConfig::certifications`]): the products that list
+    /// it, in product order.
+    pub certified: Vec<Vec<usize>>,
     /// The home page's texts by language; where a translation is missing, the default language's.
     pub home: PerLang<Text>,
     /// Every photo the site uses, once each, in first-use order.
@@ -103,10 +106,14 @@ pub struct Product {
     pub weight_grams: Option<u32>,
     /// Where the product comes from, as a translated text.
     pub origin: Option<Localized>,
+    /// When it was harvested or made: `YYYY-MM-DD` or `YYYY-MM`.
+    pub harvest: Option<String>,
+    /// The batch (lot) number.
+    pub batch: Option<String>,
     /// Free keywords from `product.yaml`, passed on to the theme.
     pub tags: Vec<String>,
-    /// Ids into [`SiteConfig::certifications`].
-    pub certifications: Vec<String>,
+    /// Indexes into [`SiteConfig::certifications`], in the order written.
+    pub certifications: Vec<usize>,
     /// Indexes into [`Site::producers`].
     pub producers: Vec<usize>,
     /// The product's photos, the main one first.
@@ -212,6 +219,12 @@ pub const PRODUCTS_SEGMENT: &str = "products";
 pub const CATEGORIES_SEGMENT: &str = "categories";
 /// Where producer pages live: `producers/<slug>/`.
 pub const PRODUCERS_SEGMENT: &str = "producers";
+/// Where certification pages live: `certifications/<id>/`.
+pub const CERTIFICATIONS_SEGMENT: &str = "certifications";
+/// The printable catalogue of a language: `catalogue/`.
+pub const CATALOGUE_SEGMENT: &str = "catalogue";
+/// The printable shelf labels of a language: `labels/`.
+pub const LABELS_SEGMENT: &str = "labels";
 /// The further pages of a long listing: `<listing>/page/2/`.
 pub const PAGE_SEGMENT: &str = "page";
 /// Where the photos' files are in the output: `images/`.
@@ -349,10 +362,26 @@ pub fn resolve(
         "page",
     );
 
+    for certification in &config.certifications {
+        let id = &certification.id;
+        if !valid_slug(id) || id.chars().any(char::is_uppercase) {
+            r.problems.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("the certification id `{id}` cannot be a page address"),
+                )
+                .hint("write the id in lowercase letters, digits and `-`, e.g. `igp-argane`, here and in the products that list it"),
+            );
+        }
+    }
+    let mut certified = vec![Vec::new(); config.certifications.len()];
     for (index, product) in products.iter().enumerate() {
         categories[product.category].products.push(index);
         for &producer in &product.producers {
             producers[producer].products.push(index);
+        }
+        for &certification in &product.certifications {
+            certified[certification].push(index);
         }
     }
 
@@ -371,6 +400,7 @@ pub fn resolve(
         categories,
         producers,
         pages,
+        certified,
         home,
         images,
         static_files,
@@ -629,6 +659,8 @@ impl Resolver<'_> {
             date,
             weight_grams,
             origin,
+            harvest,
+            batch,
             tags,
             certifications,
             producers,
@@ -665,27 +697,34 @@ impl Resolver<'_> {
                 producer_indexes.push(producer_ids[p]);
             }
         }
-        let certification_ids: Vec<&str> = self
-            .config
-            .certifications
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let config = self.config;
+        let certification_ids = config.certifications.iter().map(|c| c.id.as_str());
         let mut certification_list = Vec::new();
         for certification in &certifications {
-            if self
-                .reference(
-                    &file,
-                    "certification",
-                    certification,
-                    certification_ids.iter().copied(),
-                    &BTreeSet::new(),
-                    "declare it under `certifications:` in souk.yaml, or fix the id".to_owned(),
-                )
-                .is_some()
+            let found = self.reference(
+                &file,
+                "certification",
+                certification,
+                certification_ids.clone(),
+                &BTreeSet::new(),
+                "declare it under `certifications:` in souk.yaml, or fix the id".to_owned(),
+            );
+            if let Some(index) =
+                found.and_then(|id| config.certifications.iter().position(|c| c.id == id))
+                && !certification_list.contains(&index)
             {
-                certification_list.push(certification.value.trim().to_owned());
+                certification_list.push(index);
             }
+        }
+        if let Some(harvest) = &harvest
+            && !valid_month(harvest.value.trim())
+            && !valid_date(harvest.value.trim())
+        {
+            self.problems.push(
+                Diagnostic::error(&file, format!("`harvest` `{}` is not a date", harvest.value))
+                    .at(position(harvest))
+                    .hint("write the day it was harvested or made as year-month-day, e.g. `2025-10-14`, or the month, e.g. `2025-10`"),
+            );
         }
 
         for (key, value) in [("date", &date), ("available_from", &available_from)] {
@@ -819,6 +858,10 @@ impl Resolver<'_> {
             date: date.map(|d| d.value.trim().to_owned()),
             weight_grams,
             origin,
+            harvest: harvest.map(|h| h.value.trim().to_owned()),
+            batch: batch
+                .map(|b| without_bidi_controls(b.trim()).into_owned())
+                .filter(|b| !b.is_empty()),
             tags: tags
                 .iter()
                 .map(|tag| without_bidi_controls(tag).into_owned())
@@ -946,6 +989,9 @@ impl Resolver<'_> {
             PRODUCTS_SEGMENT,
             CATEGORIES_SEGMENT,
             PRODUCERS_SEGMENT,
+            CERTIFICATIONS_SEGMENT,
+            CATALOGUE_SEGMENT,
+            LABELS_SEGMENT,
             PAGE_SEGMENT,
             IMAGES_SEGMENT,
         ]
@@ -1085,6 +1131,11 @@ pub fn valid_slug(slug: &str) -> bool {
 /// Arabic vowel marks and other combining characters are part of words.
 fn is_combining(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036f}' | '\u{0610}'..='\u{061a}' | '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{06d6}'..='\u{06ed}' | '\u{200c}' | '\u{200d}')
+}
+
+/// `YYYY-MM`, with a month that exists.
+fn valid_month(date: &str) -> bool {
+    valid_date(&format!("{date}-01"))
 }
 
 /// `YYYY-MM-DD`, with a month and day that exist in some year.

@@ -29,6 +29,13 @@ pub(crate) enum PageKind {
     NotFound,
     /// The cart and its checkout, when the shop has one.
     Cart,
+    /// A certification (index into [`crate::config::SiteConfig::certifications`]) and the
+    /// products that have it.
+    Certification(usize),
+    /// The catalogue to print (A4), unless `print.catalogue` is off.
+    Catalogue,
+    /// A sheet of shelf labels to print, one per variant, unless `print.labels` is off.
+    Labels,
 }
 
 impl PageKind {
@@ -43,25 +50,33 @@ impl PageKind {
             PageKind::Free(_) => "page",
             PageKind::NotFound => "not_found",
             PageKind::Cart => "cart",
+            PageKind::Certification(_) => "certification",
+            PageKind::Catalogue => "catalogue",
+            PageKind::Labels => "labels",
         }
     }
 
-    /// Whether search engines may index the page: all but the not-found page.
+    /// Whether search engines may index the page: not the not-found page, nor the printable
+    /// pages, which repeat the shop's pages for paper.
     pub(crate) fn indexed(self) -> bool {
-        self != PageKind::NotFound
+        !matches!(
+            self,
+            PageKind::NotFound | PageKind::Catalogue | PageKind::Labels
+        )
     }
 
-    /// Whether the sitemap lists the page: not the not-found page, nor the cart, which has
-    /// nothing to show before a shopper fills it.
+    /// Whether the sitemap lists the page: not those search engines may not index, nor the
+    /// cart, which has nothing to show before a shopper fills it.
     pub(crate) fn in_sitemap(self) -> bool {
         match self {
-            PageKind::NotFound | PageKind::Cart => false,
+            PageKind::NotFound | PageKind::Cart | PageKind::Catalogue | PageKind::Labels => false,
             PageKind::Home
             | PageKind::Product(_)
             | PageKind::Category { .. }
             | PageKind::AllProducts { .. }
             | PageKind::Producer(_)
-            | PageKind::Free(_) => true,
+            | PageKind::Free(_)
+            | PageKind::Certification(_) => true,
         }
     }
 }
@@ -112,6 +127,22 @@ pub(crate) fn shop_file_of(id: &str, files: u32) -> u32 {
         hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
     }
     hash % files.max(1)
+}
+
+/// The page of certification `n` in `lang`: `certifications/ecocert/`, `ar/certifications/ecocert/`.
+/// A function of the configuration alone, so structured data can name it without a plan.
+pub(crate) fn certification_path(
+    config: &crate::config::SiteConfig,
+    lang: LangIndex,
+    n: usize,
+) -> Option<String> {
+    let certification = config.certifications.get(n)?;
+    Some(format!(
+        "{}{}/{}/",
+        config.lang_prefix(lang),
+        model::CERTIFICATIONS_SEGMENT,
+        certification.id
+    ))
 }
 
 /// The file a page path is written to: `products/x/` → `products/x/index.html`.
@@ -233,6 +264,13 @@ impl<'a> Plan<'a> {
                 .filter(|&p| published(&site.pages[p].texts))
                 .map(PageKind::Free),
         );
+        pages.extend((0..site.config.certifications.len()).map(PageKind::Certification));
+        if site.config.print.catalogue {
+            pages.push(PageKind::Catalogue);
+        }
+        if site.config.print.labels {
+            pages.push(PageKind::Labels);
+        }
         pages
     }
 
@@ -244,6 +282,21 @@ impl<'a> Plan<'a> {
             PageKind::Home => text_path(&site.home),
             PageKind::NotFound => Some(format!("{}404.html", site.config.lang_prefix(lang))),
             PageKind::Cart => site.cart.as_ref().map(|cart| cart[lang].clone()),
+            PageKind::Certification(c) => certification_path(&site.config, lang, c),
+            PageKind::Catalogue => site.config.print.catalogue.then(|| {
+                format!(
+                    "{}{}/",
+                    site.config.lang_prefix(lang),
+                    model::CATALOGUE_SEGMENT
+                )
+            }),
+            PageKind::Labels => site.config.print.labels.then(|| {
+                format!(
+                    "{}{}/",
+                    site.config.lang_prefix(lang),
+                    model::LABELS_SEGMENT
+                )
+            }),
             PageKind::Product(p) => text_path(&site.products[p].texts),
             PageKind::Producer(p) => text_path(&site.producers[p].texts),
             PageKind::Free(p) => text_path(&site.pages[p].texts),
@@ -284,7 +337,10 @@ impl<'a> Plan<'a> {
             | PageKind::AllProducts { .. }
             | PageKind::Producer(_)
             | PageKind::Free(_)
-            | PageKind::Cart => languages.map(|l| self.path(l, page)).collect(),
+            | PageKind::Cart
+            | PageKind::Certification(_)
+            | PageKind::Catalogue
+            | PageKind::Labels => languages.map(|l| self.path(l, page)).collect(),
         }
     }
 
@@ -306,7 +362,10 @@ impl<'a> Plan<'a> {
             | PageKind::Producer(_)
             | PageKind::Free(_)
             | PageKind::NotFound
-            | PageKind::Cart => languages.map(|_| None).collect(),
+            | PageKind::Cart
+            | PageKind::Certification(_)
+            | PageKind::Catalogue
+            | PageKind::Labels => languages.map(|_| None).collect(),
         }
     }
 

@@ -167,6 +167,10 @@ pub struct RawProduct {
     pub weight_grams: Option<u32>,
     /// Where the product comes from (e.g. the town), as a translated text; shown in its details.
     pub origin: Option<Localized>,
+    /// When what is sold was harvested or made (`YYYY-MM-DD` or `YYYY-MM`), shown with its origin.
+    pub harvest: Option<Spanned<String>>,
+    /// The batch (lot) number, as printed on the jar, shown with its origin.
+    pub batch: Option<String>,
     /// Free keywords (`[bio, cosmetique]`), passed on to the theme's templates.
     #[serde(default)]
     pub tags: Vec<String>,

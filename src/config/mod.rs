@@ -14,9 +14,11 @@ use crate::money::Currency;
 use crate::yaml::position;
 
 mod orders;
+mod print;
 mod shipping;
 
 pub use orders::Orders;
+pub use print::Print;
 pub use shipping::{Shipping, Zone};
 
 /// The name of the site configuration file.
@@ -48,6 +50,8 @@ struct RawConfig {
     orders: orders::RawOrders,
     markdown: Option<RawMarkdown>,
     hosting: Option<Spanned<Host>>,
+    #[serde(default)]
+    print: print::RawPrint,
 }
 
 #[derive(Debug, Deserialize)]
@@ -184,7 +188,13 @@ struct RawContact {
 #[serde(deny_unknown_fields)]
 struct RawCertification {
     name: Localized,
+    description: Option<Localized>,
+    logo: Option<Spanned<String>>,
+    body: Option<Localized>,
     url: Option<String>,
+    number: Option<String>,
+    #[serde(default)]
+    cooperative: bool,
 }
 
 /// A link to the cooperative's page on a social network.
@@ -213,8 +223,8 @@ pub struct SiteConfig {
     pub contact: Contact,
     /// The cooperative's pages on social networks (`social:`), shown in the footer.
     pub social: Vec<SocialLink>,
-    /// The certifications products may list, by id (`certifications:`).
-    pub certifications: BTreeMap<String, Certification>,
+    /// The certifications products may list (`certifications:`), sorted by id.
+    pub certifications: Vec<Certification>,
     /// The theme: a folder of the site's `themes/`, or one built into souk; `default` when not
     /// written.
     pub theme: String,
@@ -235,6 +245,8 @@ pub struct SiteConfig {
     pub raw_html: crate::markdown::RawHtml,
     /// Where the site is published (`hosting:`).
     pub hosting: Host,
+    /// The printable catalogue and labels (`print:`).
+    pub print: Print,
 }
 
 impl SiteConfig {
@@ -321,6 +333,53 @@ pub struct Logo {
     pub height: f64,
 }
 
+/// A picture of the site's `static/` named in `souk.yaml` (`static/logo.svg`), with its size;
+/// `what` names it in messages (`the logo`).
+fn static_image(
+    written: &Spanned<String>,
+    what: &str,
+    site: &Path,
+    file: &Path,
+    problems: &mut Diagnostics,
+) -> Option<Logo> {
+    let relative = written.value.trim().trim_start_matches("./").to_owned();
+    let Some(in_static) = relative
+        .strip_prefix("static/")
+        .filter(|r| crate::fs::confined(r))
+    else {
+        problems.push(
+            Diagnostic::error(
+                file,
+                format!(
+                    "{what} `{}` is not in the site's `static` folder",
+                    written.value
+                ),
+            )
+            .at(position(written))
+            .hint("put the logo in `static/`, e.g. `static/logo.svg`, and write that path"),
+        );
+        return None;
+    };
+    match logo_size(&site.join(&relative)) {
+        Ok((width, height)) => Some(Logo {
+            file: in_static.to_owned(),
+            width,
+            height,
+        }),
+        Err(why) => {
+            problems.push(
+                Diagnostic::error(
+                    file,
+                    format!("{what} `{}` cannot be used: {why}", written.value),
+                )
+                .at(position(written))
+                .hint("use an SVG, PNG or JPEG file in `static/`"),
+            );
+            None
+        }
+    }
+}
+
 /// The size of an SVG (its `viewBox`, else `width`/`height`) or of a raster image.
 fn logo_size(path: &Path) -> Result<(f64, f64), String> {
     let is_svg = path
@@ -379,13 +438,28 @@ pub struct Contact {
     pub country: Option<String>,
 }
 
-/// A certification products may list (an entry of `certifications:` in `souk.yaml`).
+/// A certification products may list (an entry of `certifications:` in `souk.yaml`), with its
+/// own page in each language (`certifications/<id>/`).
 #[derive(Debug, Clone)]
 pub struct Certification {
+    /// The key in `souk.yaml`, which products list and the page's address ends with.
+    pub id: String,
     /// The certification's name, per language, as shown on product pages.
     pub name: Localized,
+    /// What it guarantees, per language, in Markdown: the page's text.
+    pub description: Option<Localized>,
+    /// Its logo, in `static/`.
+    pub logo: Option<Logo>,
+    /// Who certifies (`Ecocert`, `ONSSA`), per language.
+    pub body: Option<Localized>,
     /// A web page about it, if given, for the theme to link to; it must be an `http(s)://` address.
     pub url: Option<String>,
+    /// The certificate's or approval's number, as written (`AS.12.345.67`).
+    pub number: Option<String>,
+    /// Whether the cooperative itself holds it (an approval of its premises, an ISO
+    /// certificate): then structured data gives it to the organisation too, not only to the
+    /// products that list it.
+    pub cooperative: bool,
 }
 
 /// `name@domain.tld`: one `@`, something before it, a domain with a dot after it, no spaces
@@ -473,6 +547,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Dia
         orders,
         markdown,
         hosting,
+        print,
     } = raw;
     let mut problems = Diagnostics::new();
     let error = |spanned_at: Option<Position>, message: String| {
@@ -608,13 +683,39 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Dia
     if let Some(city) = &city {
         check_localized("`contact.city`", city);
     }
-    let certifications = certifications
+    let mut certification_logos = Vec::new();
+    let certifications: Vec<Certification> = certifications
         .into_iter()
-        .map(|(id, RawCertification { name, url })| {
-            check_localized(&format!("certification `{id}`"), &name);
-            (id, Certification { name, url })
+        .map(|(id, raw)| {
+            let RawCertification {
+                name,
+                description,
+                logo,
+                body,
+                url,
+                number,
+                cooperative,
+            } = raw;
+            let what = format!("certification `{id}`");
+            check_localized(&what, &name);
+            for text in [&description, &body].into_iter().flatten() {
+                check_localized(&what, text);
+            }
+            certification_logos.push(logo);
+            Certification {
+                id,
+                name,
+                description,
+                logo: None,
+                body,
+                url,
+                number: number
+                    .map(|n| n.trim().to_owned())
+                    .filter(|n| !n.is_empty()),
+                cooperative,
+            }
         })
-        .collect::<BTreeMap<_, _>>();
+        .collect();
     let country = country
         .as_ref()
         .and_then(|c| country_code(c, "contact.country", file, &mut problems));
@@ -636,7 +737,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Dia
     let links = links.chain(
         certifications
             .iter()
-            .filter_map(|(id, c)| Some((format!("certification `{id}`"), c.url.as_ref()?))),
+            .filter_map(|c| Some((format!("certification `{}`", c.id), c.url.as_ref()?))),
     );
     for (what, url) in links {
         if !web_address(url) {
@@ -650,42 +751,13 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Dia
         }
     }
 
-    let logo = logo.and_then(|logo| {
-        let relative = logo.value.trim().trim_start_matches("./").to_owned();
-        let Some(in_static) = relative
-            .strip_prefix("static/")
-            .filter(|r| crate::fs::confined(r))
-        else {
-            problems.push(
-                error(
-                    position(&logo),
-                    format!(
-                        "the logo `{}` is not in the site's `static` folder",
-                        logo.value
-                    ),
-                )
-                .hint("put the logo in `static/`, e.g. `static/logo.svg`, and write that path"),
-            );
-            return None;
-        };
-        match logo_size(&site.join(&relative)) {
-            Ok((width, height)) => Some(Logo {
-                file: in_static.to_owned(),
-                width,
-                height,
-            }),
-            Err(why) => {
-                problems.push(
-                    error(
-                        position(&logo),
-                        format!("the logo `{}` cannot be used: {why}", logo.value),
-                    )
-                    .hint("use an SVG, PNG or JPEG file in `static/`"),
-                );
-                None
-            }
-        }
-    });
+    let logo = logo.and_then(|logo| static_image(&logo, "the logo", site, file, &mut problems));
+    let mut certifications = certifications;
+    for (certification, logo) in certifications.iter_mut().zip(certification_logos) {
+        let what = format!("the logo of certification `{}`", certification.id);
+        certification.logo =
+            logo.and_then(|logo| static_image(&logo, &what, site, file, &mut problems));
+    }
 
     let whatsapp = whatsapp.and_then(|number| {
         let written = number.value.trim();
@@ -746,6 +818,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Dia
         _ => None,
     };
     let returns = returns.map(|RawReturns { days, fees }| Returns { days, fees });
+    let print = print::resolve(print, file, &mut problems);
     let orders = orders::resolve(
         orders,
         base_url.as_ref(),
@@ -789,6 +862,7 @@ fn resolve(raw: RawConfig, file: &Path, site: &Path) -> (Option<SiteConfig>, Dia
                 orders,
                 raw_html: markdown.map(|m| m.raw_html).unwrap_or_default(),
                 hosting: host,
+                print,
             })
         }
         _ => None,

@@ -139,6 +139,36 @@ impl<'a> LangContext<'a> {
         self.site.config.text(text, self.index).to_owned()
     }
 
+    /// A date as this language writes it: `2025-10` → `octobre 2025`, `2025-10-14` →
+    /// `14 octobre 2025`, from the theme's `months`, `date_month_year` and `date_day_month_year`.
+    /// A date souk did not check (it checks every date it reads) comes back as written.
+    pub(super) fn date_text(&self, iso: &str) -> String {
+        let parts: Vec<&str> = iso.split('-').collect();
+        let month = |m: &str| {
+            let n: usize = m.parse().ok()?;
+            let months = self.strings.get("months")?;
+            months
+                .split(',')
+                .nth(n.checked_sub(1)?)
+                .map(|name| name.trim().to_owned())
+        };
+        match parts.as_slice() {
+            [year, m] => month(m).map(|name| {
+                self.string("date_month_year")
+                    .replace("{month}", &name)
+                    .replace("{year}", year)
+            }),
+            [year, m, day] => month(m).map(|name| {
+                self.string("date_day_month_year")
+                    .replace("{day}", day.trim_start_matches('0'))
+                    .replace("{month}", &name)
+                    .replace("{year}", year)
+            }),
+            _ => None,
+        }
+        .unwrap_or_else(|| iso.to_owned())
+    }
+
     pub(super) fn markdown(&self, text: &str) -> String {
         markdown::render_with(text, self.site.config.raw_html)
     }
@@ -304,6 +334,7 @@ impl<'a> LangContext<'a> {
         Some(ProducerCard {
             name: text.title.clone(),
             role: text.summary.clone(),
+            village: producer.village.as_ref().map(|v| self.localized(v)),
             url: self.urls.href(&text.path),
             photo: producer.photo.as_ref().map(|img| self.image(img)),
         })
@@ -398,6 +429,9 @@ fn site_view(plan: &Plan<'_>, urls: &Urls, index: LangIndex, coop: &str) -> Site
         all_products_url: urls.href(&plan.all_products(index)),
         credits_url: None,
         cart_url: site.cart.as_ref().map(|cart| urls.href(&cart[index])),
+        catalogue_url: plan
+            .path(index, PageKind::Catalogue)
+            .map(|path| urls.href(&path)),
         base_path: urls.base_path().to_owned(),
     }
 }

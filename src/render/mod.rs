@@ -7,6 +7,7 @@ mod context;
 mod page;
 mod pages;
 mod picture;
+mod print;
 mod shop;
 mod views;
 

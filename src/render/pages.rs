@@ -5,8 +5,8 @@
 use super::context::LangContext;
 use super::page::{PageContext, PageOut};
 use super::views::{
-    CardView, CartOption, CategorySummary, CategoryView, CertificationView, ContentView, HomeView,
-    NamedLink, ProducerCard, ProducerView, ProductView, VariantView,
+    CardView, CartOption, CategorySummary, CategoryView, ContentView, HomeView, NamedLink,
+    ProducerCard, ProducerView, ProductView, VariantView,
 };
 use crate::markdown;
 use crate::model::{self, Product, Text};
@@ -27,6 +27,9 @@ impl LangContext<'_> {
             PageKind::Free(page) => self.free_page(ctx, page),
             PageKind::NotFound => self.not_found(),
             PageKind::Cart => self.cart(ctx),
+            PageKind::Certification(n) => self.certification(ctx, n),
+            PageKind::Catalogue => self.catalogue(ctx),
+            PageKind::Labels => self.labels(ctx),
         }
     }
 
@@ -311,14 +314,13 @@ impl LangContext<'_> {
             },
             origin: product.origin.as_ref().map(|o| self.localized(o)),
             weight_grams: product.weight_grams,
+            harvest: product.harvest.as_deref().map(|d| self.date_text(d)),
+            harvest_date: product.harvest.clone(),
+            batch: product.batch.clone(),
             certifications: product
                 .certifications
                 .iter()
-                .filter_map(|id| site.config.certifications.get(id))
-                .map(|c| CertificationView {
-                    name: self.localized(&c.name),
-                    url: c.url.clone(),
-                })
+                .map(|&c| self.certification_badge(c))
                 .collect(),
             producers: product
                 .producers

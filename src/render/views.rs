@@ -32,11 +32,13 @@ pub(super) struct SiteView {
     pub(super) credits_url: Option<String>,
     /// The cart page of this language, when the shop has a cart.
     pub(super) cart_url: Option<String>,
+    /// The printable catalogue of this language, unless `print.catalogue` is off.
+    pub(super) catalogue_url: Option<String>,
     /// The site's path on its host (`/`, `/repo/`): the shop script keys the cart by it.
     pub(super) base_path: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub(super) struct LogoView {
     pub(super) url: String,
     pub(super) width: u32,
@@ -151,6 +153,7 @@ pub(super) struct PageLink {
 pub(super) struct ProducerCard {
     pub(super) name: String,
     pub(super) role: Option<String>,
+    pub(super) village: Option<String>,
     pub(super) url: String,
     pub(super) photo: Option<ImageView>,
 }
@@ -172,6 +175,11 @@ pub(super) struct ProductView {
     pub(super) variants: Vec<VariantView>,
     pub(super) category: NamedLink,
     pub(super) origin: Option<String>,
+    /// When it was harvested or made, as this language writes a date, and as written
+    /// (`2025-10`, for `<time datetime>`).
+    pub(super) harvest: Option<String>,
+    pub(super) harvest_date: Option<String>,
+    pub(super) batch: Option<String>,
     pub(super) weight_grams: Option<u32>,
     pub(super) certifications: Vec<CertificationView>,
     pub(super) producers: Vec<ProducerCard>,
@@ -208,10 +216,105 @@ pub(super) struct VariantView {
     pub(super) payment_url: Option<String>,
 }
 
+/// A certification as a badge: its name, logo and page.
 #[derive(Serialize)]
 pub(super) struct CertificationView {
     pub(super) name: String,
+    /// Its page in the shop (`certifications/<id>/`).
+    pub(super) page_url: String,
+    /// The official page about it, when `souk.yaml` gives one.
     pub(super) url: Option<String>,
+    pub(super) logo: Option<LogoView>,
+}
+
+/// A certification's own page (`certification` in `certification.html`).
+#[derive(Serialize)]
+pub(super) struct CertificationPageView {
+    pub(super) name: String,
+    pub(super) description_html: String,
+    /// Who certifies.
+    pub(super) body: Option<String>,
+    /// The certificate's or approval's number.
+    pub(super) number: Option<String>,
+    pub(super) url: Option<String>,
+    pub(super) logo: Option<LogoView>,
+}
+
+/// A QR code to print and the address it opens.
+#[derive(Serialize, Clone)]
+pub(super) struct QrView {
+    /// The address encoded, campaign query included.
+    pub(super) url: String,
+    /// The address as a person would type it: no scheme, no query, no trailing `/`.
+    pub(super) display: String,
+    /// The code as inline SVG.
+    pub(super) svg: String,
+}
+
+/// The printable catalogue (`catalogue` in `catalogue.html`).
+#[derive(Serialize)]
+pub(super) struct CatalogueView {
+    /// A category each, in menu order; only categories with products in this language.
+    pub(super) sections: Vec<CatalogueSection>,
+    /// The code to the shop's home page in this language.
+    pub(super) shop: QrView,
+    /// The code that opens a WhatsApp chat with the cooperative, when it has a number.
+    pub(super) whatsapp: Option<QrView>,
+    /// Every certification of the shop.
+    pub(super) certifications: Vec<CertificationView>,
+    /// The label sheet of this language, when it is made.
+    pub(super) labels_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CatalogueSection {
+    pub(super) name: String,
+    pub(super) products: Vec<PrintCard>,
+}
+
+/// A product on paper: what a buyer reads at a stall, and the code to its page.
+#[derive(Serialize)]
+pub(super) struct PrintCard {
+    pub(super) name: String,
+    pub(super) summary: Option<String>,
+    pub(super) image: Option<ImageView>,
+    pub(super) price: String,
+    pub(super) from: bool,
+    /// Each variant with its price; empty for a product sold as one item.
+    pub(super) variants: Vec<PrintVariant>,
+    pub(super) certifications: Vec<CertificationView>,
+    pub(super) origin: Option<String>,
+    pub(super) qr: QrView,
+}
+
+#[derive(Serialize)]
+pub(super) struct PrintVariant {
+    pub(super) label: String,
+    pub(super) price: String,
+}
+
+/// The sheet of shelf labels (`labels` in `labels.html`).
+#[derive(Serialize)]
+pub(super) struct LabelsView {
+    /// Labels across and down an A4 sheet.
+    pub(super) columns: u32,
+    pub(super) rows: u32,
+    /// The labels, a sheet (one printed page) each; a label per variant, or per product sold
+    /// as one item.
+    pub(super) sheets: Vec<Vec<LabelView>>,
+    /// How many labels in all.
+    pub(super) count: usize,
+    /// The printable catalogue of this language, when it is made.
+    pub(super) catalogue_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct LabelView {
+    pub(super) name: String,
+    pub(super) variant: Option<String>,
+    pub(super) price: String,
+    pub(super) sku: String,
+    pub(super) qr: QrView,
 }
 
 #[derive(Serialize)]

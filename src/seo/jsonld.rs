@@ -29,7 +29,10 @@ pub(crate) fn blocks(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo
         | PageKind::Producer(_)
         | PageKind::Free(_)
         | PageKind::NotFound
-        | PageKind::Cart => {}
+        | PageKind::Cart
+        | PageKind::Certification(_)
+        | PageKind::Catalogue
+        | PageKind::Labels => {}
     }
     if page.breadcrumbs.len() > 1 {
         blocks.push(breadcrumbs(urls, page.breadcrumbs));
@@ -117,6 +120,17 @@ fn product(
             ),
         );
     }
+    if let Some(harvest) = &product.harvest {
+        base.insert("productionDate".into(), json!(harvest));
+    }
+    let certifications: Vec<Value> = product
+        .certifications
+        .iter()
+        .map(|&c| certification(site, urls, page.lang, c))
+        .collect();
+    if !certifications.is_empty() {
+        base.insert("hasCertification".into(), json!(certifications));
+    }
     if product.variants.is_empty() {
         base.insert("@type".into(), json!("Product"));
         base.insert("sku".into(), json!(product.sku));
@@ -148,6 +162,32 @@ fn product(
         .collect();
     base.insert("hasVariant".into(), json!(variants));
     Value::Object(base)
+}
+
+/// A certification as schema.org and Google's merchant listings describe one: its name, who
+/// issued it, its number, and its page in the shop.
+fn certification(site: &Site, urls: &Urls, lang: LangIndex, n: usize) -> Value {
+    let config = &site.config;
+    let certification = &config.certifications[n];
+    let mut out = Map::new();
+    out.insert("@type".into(), json!("Certification"));
+    out.insert("name".into(), json!(config.text(&certification.name, lang)));
+    if let Some(body) = &certification.body {
+        out.insert(
+            "issuedBy".into(),
+            json!({ "@type": "Organization", "name": config.text(body, lang) }),
+        );
+    }
+    if let Some(number) = &certification.number {
+        out.insert("certificationIdentification".into(), json!(number));
+    }
+    if let Some(path) = crate::plan::certification_path(config, lang, n) {
+        out.insert("url".into(), json!(urls.absolute(&path)));
+    }
+    if let Some(official) = &certification.url {
+        out.insert("sameAs".into(), json!(official));
+    }
+    Value::Object(out)
 }
 
 /// `shippingDetails` and `hasMerchantReturnPolicy` from `shipping:` and `returns:` in souk.yaml.
@@ -267,6 +307,13 @@ fn organization(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> 
     );
     if point.len() > 3 {
         org.insert("contactPoint".into(), Value::Object(point));
+    }
+    let held: Vec<Value> = (0..config.certifications.len())
+        .filter(|&c| config.certifications[c].cooperative)
+        .map(|c| certification(site, urls, lang, c))
+        .collect();
+    if !held.is_empty() {
+        org.insert("hasCertification".into(), json!(held));
     }
     if !config.social.is_empty() {
         org.insert(

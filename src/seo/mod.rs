@@ -238,7 +238,10 @@ fn page_image(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Op
         | PageKind::AllProducts { .. }
         | PageKind::Free(_)
         | PageKind::NotFound
-        | PageKind::Cart => None,
+        | PageKind::Cart
+        | PageKind::Certification(_)
+        | PageKind::Catalogue
+        | PageKind::Labels => None,
     };
     own.or_else(|| page.site_image.and_then(from))
 }

@@ -24,7 +24,7 @@ fn build_ends_with_one_summary_line() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
-        stdout.starts_with("built 16 pages (fr 8, ar 8), 2 photos (2 processed), "),
+        stdout.starts_with("built 20 pages (fr 10, ar 10), 2 photos (2 processed), "),
         "{stdout}"
     );
     assert!(stdout.trim_end().ends_with(" s"), "{stdout}");

@@ -8,7 +8,7 @@ fn unknown_key_suggests_the_right_one() {
     site.edit("products/argan-oil/product.yaml", "stock: 3", "stokc: 3");
     assert_eq!(
         site.errors(),
-        "error: products/argan-oil/product.yaml:5:1: unknown key `stokc`\n  hint: did you mean `stock`? The keys allowed here are `sku`, `category`, `price`, `compare_at_price`, `stock`, `availability`, `available_from`, `featured`, `date`, `weight_grams`, `origin`, `tags`, `certifications`, `producers`, `images`, `variants`, `payment_url`, `free`\n"
+        "error: products/argan-oil/product.yaml:5:1: unknown key `stokc`\n  hint: did you mean `stock`? The keys allowed here are `sku`, `category`, `price`, `compare_at_price`, `stock`, `availability`, `available_from`, `featured`, `date`, `weight_grams`, `origin`, `harvest`, `batch`, `tags`, `certifications`, `producers`, `images`, `variants`, `payment_url`, `free`\n"
     );
 }
 

@@ -76,19 +76,20 @@ fn pages_per_language_are_reported() {
         .map(|(l, n)| (l.to_string(), *n))
         .collect();
     // Per language: home, 404 and the cart, 19 products over 4 "all products" pages of 6, 6
-    // category pages (cosmetics has 7 products), 19 products, 3 producers, 4 free pages = 39.
+    // category pages (cosmetics has 7 products), 19 products, 3 producers, 4 free pages,
+    // 4 certifications, the catalogue and the labels = 45.
     assert_eq!(
         pages,
         [
-            ("fr".to_owned(), 39),
-            ("ar".to_owned(), 39),
-            ("en".to_owned(), 39)
+            ("fr".to_owned(), 45),
+            ("ar".to_owned(), 45),
+            ("en".to_owned(), 45)
         ]
     );
     assert!(
         report
             .summary()
-            .starts_with("built 117 pages (fr 39, ar 39, en 39), "),
+            .starts_with("built 135 pages (fr 45, ar 45, en 45), "),
         "{}",
         report.summary()
     );

@@ -73,14 +73,14 @@ fn two_products() -> TestSite {
 fn a_rebuild_with_nothing_changed_renders_nothing() {
     let site = two_products();
     let first = site.built().report;
-    assert_eq!(first.pages_rendered, 18);
+    assert_eq!(first.pages_rendered, 22);
     let (report, changed) = rebuild(&site);
     assert_eq!(report.pages_rendered, 0);
     assert_eq!(changed, Vec::<String>::new());
     assert!(
         report
             .summary()
-            .starts_with("built 18 pages (fr 9, ar 9), 0 rendered, 18 unchanged, "),
+            .starts_with("built 22 pages (fr 11, ar 11), 0 rendered, 22 unchanged, "),
         "{}",
         report.summary()
     );
@@ -102,18 +102,23 @@ fn editing_a_price_renders_the_pages_that_show_it() {
     site.built();
     site.edit("products/amlou/product.yaml", "1234.50", "99");
     let (report, changed) = rebuild(&site);
-    // The product in both languages, and every listing with its card: the home page's
-    // featured products, the producer's page, the category and the "all products" list.
+    // The product in both languages, every listing with its card (the home page's featured
+    // products, the producer's page, the category and the "all products" list), and the
+    // printed catalogue and labels.
     assert_eq!(
         changed,
         [
+            "ar/catalogue/index.html",
             "ar/categories/oils/index.html",
             "ar/index.html",
+            "ar/labels/index.html",
             "ar/producers/fatima/index.html",
             "ar/products/index.html",
             "ar/products/أملو/index.html",
+            "catalogue/index.html",
             "categories/oils/index.html",
             "index.html",
+            "labels/index.html",
             "producers/fatima/index.html",
             "products/amlou/index.html",
             "products/index.html",
@@ -132,15 +137,20 @@ fn changing_the_site_settings_renders_every_page() {
         "commandes@coop.example",
     );
     let (report, changed) = rebuild(&site);
-    // Every page's footer shows the address.
-    assert_eq!(changed.len(), 18);
-    assert_eq!(report.pages_rendered, 18);
+    // Every page's footer shows the address, and the catalogue's cover: all but the labels,
+    // which are rendered again (every template sees `site`) and come out the same.
+    assert_eq!(changed.len(), 20);
+    assert!(
+        changed.iter().all(|p| !p.contains("labels/")),
+        "{changed:?}"
+    );
+    assert_eq!(report.pages_rendered, 22);
     // The cooperative's French name is on French pages only.
     site.edit("souk.yaml", "Coopérative Test", "Coopérative Atlas");
     let (report, changed) = rebuild(&site);
     assert!(changed.iter().all(|p| !p.starts_with("ar/")), "{changed:?}");
-    assert_eq!(changed.len(), 9);
-    assert_eq!(report.pages_rendered, 9);
+    assert_eq!(changed.len(), 11);
+    assert_eq!(report.pages_rendered, 11);
 }
 
 #[test]
@@ -154,7 +164,7 @@ fn changing_a_template_renders_every_page_again() {
     let (report, changed) = rebuild(&site);
     assert_eq!(changed, ["404.html", "ar/404.html"]);
     // A template can include any other, so a change to one renders every page again.
-    assert_eq!(report.pages_rendered, 18);
+    assert_eq!(report.pages_rendered, 22);
 }
 
 #[test]
@@ -174,7 +184,7 @@ fn a_build_into_a_new_folder_renders_every_page() {
     site.built();
     std::fs::remove_dir_all(site.output()).unwrap();
     let (report, _) = rebuild(&site);
-    assert_eq!(report.pages_rendered, 18);
+    assert_eq!(report.pages_rendered, 22);
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn every_host_preset_makes_a_site_that_checks_clean_and_builds_what_the_host_rea
         assert_eq!(build.status.code(), Some(0), "{host}: {}", stderr(&build));
         assert!(
             String::from_utf8_lossy(&build.stdout)
-                .starts_with("built 30 pages (fr 10, ar 10, en 10), 2 photos"),
+                .starts_with("built 36 pages (fr 12, ar 12, en 12), 2 photos"),
             "{}",
             String::from_utf8_lossy(&build.stdout)
         );
@@ -323,7 +323,7 @@ fn a_language_outside_the_starter_s_gets_english_texts_and_is_told_how_to_add_th
     let out = shop.build();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        String::from_utf8_lossy(&out.stdout).starts_with("built 30 pages (ar 10, fr 10, zgh 10)")
+        String::from_utf8_lossy(&out.stdout).starts_with("built 36 pages (ar 12, fr 12, zgh 12)")
     );
     assert!(
         stderr(&out).contains("zgh"),

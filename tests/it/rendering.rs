@@ -207,7 +207,7 @@ fn asset_url_links_the_theme_and_site_files_and_refuses_others() {
         ["/coop/favicon.svg"]
     );
 
-    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}\n<h1>{{ content.title }}</h1>\n<link href=\"{{ asset_url(path='css/print.css') }}\">\n{% endblock content %}");
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}\n<h1>{{ content.title }}</h1>\n<link href=\"{{ asset_url(path='css/missing.css') }}\">\n{% endblock content %}");
     let errors = site.errors();
     assert!(
         errors.starts_with("error: templates/page.html:3:"),
@@ -215,7 +215,7 @@ fn asset_url_links_the_theme_and_site_files_and_refuses_others() {
     );
     assert!(
         errors.contains(
-            "`asset_url`: there is no file `css/print.css` in the theme's or the site's `static/`"
+            "`asset_url`: there is no file `css/missing.css` in the theme's or the site's `static/`"
         ),
         "{errors}"
     );
@@ -277,7 +277,7 @@ fn a_missing_translation_is_not_published_and_said_once() {
             .iter()
             .map(|(_, n)| *n)
             .collect::<Vec<_>>(),
-        [8, 7]
+        [10, 9]
     );
 }
 

@@ -202,7 +202,11 @@ fn alternates_are_symmetric_resolve_and_include_self_and_x_default() {
     for file in built.html_files() {
         let page = built.page(&file);
         let canonical = attrs(&page, "link[rel=canonical]", "href");
-        if file.ends_with("404.html") {
+        // Not for search engines: the not-found page and the pages made for paper.
+        if file.ends_with("404.html")
+            || file.ends_with("catalogue/index.html")
+            || file.ends_with("labels/index.html")
+        {
             assert!(canonical.is_empty(), "{file}");
             assert_eq!(attrs(&page, "meta[name=robots]", "content"), ["noindex"]);
             continue;
@@ -242,7 +246,10 @@ fn alternates_are_symmetric_resolve_and_include_self_and_x_default() {
 /// The pages the sitemap leaves out: the not-found pages and the cart, which shows nothing
 /// before a shopper fills it.
 fn unlisted(page: &scraper::Html) -> bool {
-    let kind = scraper::Selector::parse("body.kind-not_found, body.kind-cart").unwrap();
+    let kind = scraper::Selector::parse(
+        "body.kind-not_found, body.kind-cart, body.kind-catalogue, body.kind-labels",
+    )
+    .unwrap();
     page.select(&kind).next().is_some()
 }
 

@@ -17,7 +17,7 @@ const GLOBALS: &str = r#"
 <ul class="social">{% for s in site.social %}<li>{{ s.network }} {{ s.url }}</li>{% endfor %}</ul>
 <ul class="menus">{% for m in site.menu_header %}<li>{{ m.title }} {{ m.url }}</li>{% endfor %}{% for m in site.menu_footer %}<li>{{ m.title }} {{ m.url }}</li>{% endfor %}</ul>
 <ul class="categories">{% for c in site.categories %}<li>{{ c.name }} {{ c.url }}</li>{% endfor %}</ul>
-<p>{{ site.all_products_url }} {{ site.credits_url }} {{ site.cart_url }} {{ site.base_path }}</p>
+<p>{{ site.all_products_url }} {{ site.credits_url }} {{ site.cart_url }} {{ site.catalogue_url }} {{ site.base_path }}</p>
 <ul class="switcher">{% for l in languages %}<li>{{ l.code }} {{ l.name }} {{ l.dir }} {{ l.url }} {{ l.current }} {{ l.translated }}</li>{% endfor %}</ul>
 <p class="kind">{{ page.kind }}</p><p>{{ page.title }} {{ page.description }} {{ page.url }} {{ page.path }}</p>
 {{ seo | safe }}
@@ -38,6 +38,25 @@ fn cards(var: &str) -> String {
     )
 }
 
+fn badges(var: &str) -> String {
+    format!(
+        "<ul class=\"certifications\">{{% for c in {var} %}}<li>{{{{ c.name }}}} {{{{ c.page_url }}}} {{{{ c.url }}}} {{{{ c.logo.url }}}} {{{{ c.logo.width }}}} {{{{ c.logo.height }}}}</li>{{% endfor %}}</ul>"
+    )
+}
+
+fn qr(var: &str) -> String {
+    format!(
+        "<p class=\"qr\">{{{{ {var}.url }}}} {{{{ {var}.display }}}}</p>{{{{ {var}.svg | safe }}}}"
+    )
+}
+
+fn producer_cards(var: &str) -> String {
+    format!(
+        "<ul class=\"producers\">{{% for p in {var} %}}<li>{{{{ p.name }}}} {{{{ p.role }}}} {{{{ p.village }}}} {{{{ p.url }}}} {}</li>{{% endfor %}}</ul>",
+        image("p.photo")
+    )
+}
+
 const PAGINATION: &str = "<p>{{ pagination.current }} {{ pagination.total }} {{ pagination.prev_url }} {{ pagination.next_url }} {% for p in pagination.pages %}{{ p.number }} {{ p.url }} {{ p.current }} {{ p.gap_before }}{% endfor %}</p>";
 
 fn templates() -> Vec<(&'static str, String)> {
@@ -51,10 +70,10 @@ fn templates() -> Vec<(&'static str, String)> {
         (
             "home.html",
             page(format!(
-                "<p>{{{{ home.title }}}} {{{{ home.summary }}}} {{{{ home.story_html | safe }}}}</p>{}<ul>{{% for c in categories %}}<li>{{{{ c.name }}}} {{{{ c.url }}}} {{{{ c.summary }}}} {{{{ c.count }}}} {}</li>{{% endfor %}}</ul><ul>{{% for p in producers %}}<li>{{{{ p.name }}}} {{{{ p.role }}}} {{{{ p.url }}}} {}</li>{{% endfor %}}</ul>",
+                "<p>{{{{ home.title }}}} {{{{ home.summary }}}} {{{{ home.story_html | safe }}}}</p>{}<ul>{{% for c in categories %}}<li>{{{{ c.name }}}} {{{{ c.url }}}} {{{{ c.summary }}}} {{{{ c.count }}}} {}</li>{{% endfor %}}</ul>{}",
                 cards("featured"),
                 image("c.image"),
-                image("p.photo")
+                producer_cards("producers")
             )),
         ),
         (
@@ -65,12 +84,13 @@ fn templates() -> Vec<(&'static str, String)> {
                  <ul class=\"variants\">{{% for v in product.variants %}}<li>{{{{ v.label }}}} {{{{ v.sku }}}} {{{{ v.price }}}} {{{{ v.compare_at }}}} {{{{ v.on_sale }}}} {{{{ v.availability }}}} {{{{ v.in_stock }}}} {{{{ v.order_url }}}} {{{{ v.order_email_url }}}} {{{{ v.ask_url }}}} {{{{ v.payment_url }}}}</li>{{% endfor %}}</ul>\
                  <ul class=\"cart\">{{% for o in product.cart %}}<li>{{{{ o.sku }}}} {{{{ o.label }}}} {{{{ o.title }}}} {{{{ o.price }}}} {{{{ o.stock }}}}</li>{{% endfor %}}</ul><p class=\"pay\">{{{{ product.payment_url }}}}</p>\
                  <p>{{{{ product.category.name }}}} {{{{ product.category.url }}}} {{{{ product.origin }}}} {{{{ product.weight_grams }}}}</p>\
-                 <ul class=\"certifications\">{{% for c in product.certifications %}}<li>{{{{ c.name }}}} {{{{ c.url }}}}</li>{{% endfor %}}</ul>\
-                 <ul>{{% for p in product.producers %}}<li>{{{{ p.name }}}} {{{{ p.role }}}} {{{{ p.url }}}} {}</li>{{% endfor %}}</ul>\
+                 <p class=\"provenance\">{{{{ product.harvest }}}} {{{{ product.harvest_date }}}} {{{{ product.batch }}}}</p>\
+                 {}{}\
                  <p>{{% for tag in product.tags %}}{{{{ tag }}}}{{% endfor %}} {{{{ product.order_url }}}} {{{{ product.order_email_url }}}} {{{{ product.ask_url }}}}</p>\
                  <p class=\"social-image\">{{{{ product.social_image.url }}}} {{{{ product.social_image.width }}}} {{{{ product.social_image.height }}}} {{{{ product.social_image.alt }}}}</p>",
                 image("i"),
-                image("p.photo")
+                badges("product.certifications"),
+                producer_cards("product.producers")
             )),
         ),
         (
@@ -91,6 +111,32 @@ fn templates() -> Vec<(&'static str, String)> {
         (
             "page.html",
             page("<p>{{ content.title }} {{ content.body_html | safe }}</p>".to_owned()),
+        ),
+        (
+            "certification.html",
+            page(format!(
+                "<div class=\"certification\">{{{{ certification.name }}}} {{{{ certification.description_html | safe }}}} {{{{ certification.body }}}} {{{{ certification.number }}}} {{{{ certification.url }}}} {{{{ certification.logo.url }}}} {{{{ certification.logo.width }}}} {{{{ certification.logo.height }}}}</div>{}",
+                cards("products")
+            )),
+        ),
+        (
+            "catalogue.html",
+            page(format!(
+                "{{% for s in catalogue.sections %}}<section><h2>{{{{ s.name }}}}</h2>{{% for p in s.products %}}<article><p>{{{{ p.name }}}} {{{{ p.summary }}}} {{{{ p.price }}}} {{{{ p.from }}}} {{{{ p.origin }}}}</p>{}<ul class=\"variants\">{{% for v in p.variants %}}<li>{{{{ v.label }}}} {{{{ v.price }}}}</li>{{% endfor %}}</ul>{}{}</article>{{% endfor %}}</section>{{% endfor %}}{}{{% if catalogue.whatsapp %}}{}{{% endif %}}{}<p class=\"labels-link\">{{{{ catalogue.labels_url }}}}</p>",
+                image("p.image"),
+                badges("p.certifications"),
+                qr("p.qr"),
+                qr("catalogue.shop"),
+                qr("catalogue.whatsapp"),
+                badges("catalogue.certifications")
+            )),
+        ),
+        (
+            "labels.html",
+            page(format!(
+                "<p class=\"grid\">{{{{ labels.columns }}}} {{{{ labels.rows }}}} {{{{ labels.count }}}} {{{{ labels.catalogue_url }}}}</p>{{% for sheet in labels.sheets %}}<ul class=\"sheet\">{{% for l in sheet %}}<li>{{{{ l.name }}}} {{{{ l.variant }}}} {{{{ l.price }}}} {{{{ l.sku }}}} {}</li>{{% endfor %}}</ul>{{% endfor %}}",
+                qr("l.qr")
+            )),
         ),
         ("404.html", page(String::new())),
         (
@@ -143,16 +189,20 @@ fn complete_site() -> TestSite {
     site.edit(
         "souk.yaml",
         "  email: contact@coop.example",
-        "  email: contact@coop.example\n  phone: \"+212 5 24 00 00 00\"\n  address: { fr: Douar Tamri, ar: دوار تامري }\n  city: { fr: Essaouira, ar: الصويرة }\n  country: MA\nsocial:\n  - { network: instagram, url: \"https://instagram.com/coop\" }\ncertifications:\n  ecocert: { name: Ecocert, url: \"https://www.ecocert.com/\" }\nshipping:\n  zones:\n    - { name: { fr: Essaouira, ar: الصويرة }, rate: \"15.00\", free_over: \"300.00\", transit_days: [0, 1] }\n    - { name: { fr: Ailleurs, ar: مكان آخر }, rate: \"35.00\", cash_on_delivery: false }\norders:\n  form_endpoint: https://forms.example/coop\n  privacy_page: delivery",
+        "  email: contact@coop.example\n  phone: \"+212 5 24 00 00 00\"\n  address: { fr: Douar Tamri, ar: دوار تامري }\n  city: { fr: Essaouira, ar: الصويرة }\n  country: MA\nsocial:\n  - { network: instagram, url: \"https://instagram.com/coop\" }\ncertifications:\n  ecocert: { name: Ecocert, url: \"https://www.ecocert.com/\", body: Ecocert SA, number: FR-BIO-01, logo: static/labels/ecocert.svg, description: { fr: \"Bio, sans pesticides.\", ar: \"عضوي\" } }\nprint:\n  label_columns: 2\n  label_rows: 5\n  qr_query: utm_source=print\nshipping:\n  zones:\n    - { name: { fr: Essaouira, ar: الصويرة }, rate: \"15.00\", free_over: \"300.00\", transit_days: [0, 1] }\n    - { name: { fr: Ailleurs, ar: مكان آخر }, rate: \"35.00\", cash_on_delivery: false }\norders:\n  form_endpoint: https://forms.example/coop\n  privacy_page: delivery",
     );
     site.write(
         "static/logo.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"96\" height=\"48\"/>",
     );
+    site.write(
+        "static/labels/ecocert.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 20\"/>",
+    );
     site.edit(
         "products/argan-oil/product.yaml",
         "producers: [fatima]",
-        "producers: [fatima]\norigin: { fr: Essaouira, ar: الصويرة }\nweight_grams: 250\ntags: [bio]\ncertifications: [ecocert]\npayment_url: https://pay.example/argan\nvariants:\n  - { sku: T-ARG-50, label: 50 ml, price: \"70.00\", stock: 2, payment_url: \"https://pay.example/argan-50\" }\n  - { sku: T-ARG-100, label: { fr: 100 ml, ar: 100 مل }, price: \"120.00\", compare_at_price: \"150.00\" }",
+        "producers: [fatima]\norigin: { fr: Essaouira, ar: الصويرة }\nweight_grams: 250\nharvest: 2025-10\nbatch: L-2510\ntags: [bio]\ncertifications: [ecocert]\npayment_url: https://pay.example/argan\nvariants:\n  - { sku: T-ARG-50, label: 50 ml, price: \"70.00\", stock: 2, payment_url: \"https://pay.example/argan-50\" }\n  - { sku: T-ARG-100, label: { fr: 100 ml, ar: 100 مل }, price: \"120.00\", compare_at_price: \"150.00\" }",
     );
     let photo = std::fs::read(site.path("products/argan-oil/bottle.jpg")).unwrap();
     site.write("categories/oils/jar.jpg", photo);
@@ -207,6 +257,9 @@ fn every_documented_variable_exists() {
         ("about/index.html", "page"),
         ("404.html", "not_found"),
         ("panier/index.html", "cart"),
+        ("certifications/ecocert/index.html", "certification"),
+        ("catalogue/index.html", "catalogue"),
+        ("labels/index.html", "labels"),
         ("ar/index.html", "home"),
     ] {
         assert_eq!(texts(&built.page(file), "p.kind"), [kind], "{file}");
@@ -220,7 +273,34 @@ fn every_documented_variable_exists() {
     );
     assert_eq!(
         texts(&product, "ul.certifications li"),
-        ["Ecocert https://www.ecocert.com/"]
+        ["Ecocert /certifications/ecocert/ https://www.ecocert.com/ /labels/ecocert.svg 64 32"]
+    );
+    assert_eq!(
+        texts(&product, "p.provenance"),
+        ["octobre 2025 2025-10 L-2510"]
+    );
+    let labels = built.page("labels/index.html");
+    assert_eq!(texts(&labels, "p.grid"), ["2 5 2 /catalogue/"]);
+    assert_eq!(
+        texts(&labels, "ul.sheet li"),
+        [
+            "Huile d'argan 50 ml 70,00 MAD T-ARG-50 https://coop.example/products/argan-oil/?utm_source=print coop.example/products/argan-oil",
+            "Huile d'argan 100 ml 120,00 MAD T-ARG-100 https://coop.example/products/argan-oil/?utm_source=print coop.example/products/argan-oil"
+        ]
+    );
+    assert_eq!(
+        texts(&labels, "p.qr"),
+        [
+            "https://coop.example/products/argan-oil/?utm_source=print coop.example/products/argan-oil",
+            "https://coop.example/products/argan-oil/?utm_source=print coop.example/products/argan-oil"
+        ]
+    );
+    let certification = built.page("certifications/ecocert/index.html");
+    assert_eq!(
+        texts(&certification, "div.certification"),
+        [
+            "Ecocert Bio, sans pesticides. Ecocert SA FR-BIO-01 https://www.ecocert.com/ /labels/ecocert.svg 192 96"
+        ]
     );
     assert!(texts(&product, "p.social-image")[0].starts_with("https://coop.example/images/"));
     assert_eq!(

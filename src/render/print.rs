@@ -1,0 +1,268 @@
+//! The pages made for paper and for what paper points to: the printable catalogue, the sheet of
+//! shelf labels, and each certification's page that their badges link to. QR codes encode the
+//! canonical address under `base_url` (so printed codes follow the cooperative's domain), with
+//! `print.qr_query` added.
+
+use super::context::LangContext;
+use super::page::{PageContext, PageOut};
+use super::views::{
+    CardView, CatalogueSection, CatalogueView, CertificationPageView, CertificationView, LabelView,
+    LabelsView, LogoView, PrintCard, PrintVariant, QrView,
+};
+use crate::config::Logo;
+use crate::model::Product;
+use crate::order;
+use crate::plan::PageKind;
+use crate::qr;
+
+impl LangContext<'_> {
+    pub(super) fn certification(&self, ctx: &mut PageContext, n: usize) -> PageOut {
+        let site = self.site;
+        let certification = &site.config.certifications[n];
+        let name = self.localized(&certification.name);
+        let description = certification
+            .description
+            .as_ref()
+            .map(|d| self.localized(d))
+            .unwrap_or_default();
+        ctx.insert(
+            "certification",
+            &CertificationPageView {
+                name: name.clone(),
+                description_html: self.markdown(&description),
+                body: certification.body.as_ref().map(|b| self.localized(b)),
+                number: certification.number.clone(),
+                url: certification.url.clone(),
+                logo: certification.logo.as_ref().map(|l| self.logo(l, 96)),
+            },
+        );
+        let cards: Vec<CardView> = site.certified[n]
+            .iter()
+            .copied()
+            .filter(|&p| site.products[p].texts[self.index].is_some())
+            .map(|p| self.card(p))
+            .collect();
+        ctx.insert("products", &cards);
+        let path = self
+            .plan
+            .path(self.index, PageKind::Certification(n))
+            .unwrap_or_default();
+        PageOut {
+            description: Some(crate::markdown::plain_text(&description))
+                .filter(|d| !d.trim().is_empty()),
+            breadcrumbs: vec![self.home_crumb(), (name.clone(), path)],
+            ..PageOut::new("certification.html", format!("{name} | {}", self.coop))
+        }
+    }
+
+    pub(super) fn catalogue(&self, ctx: &mut PageContext) -> PageOut {
+        let site = self.site;
+        let sections = site
+            .categories
+            .iter()
+            .enumerate()
+            .filter_map(|(c, category)| {
+                let text = category.texts[self.index].as_ref()?;
+                let products: Vec<PrintCard> = self
+                    .plan
+                    .in_category(self.index, c)
+                    .iter()
+                    .map(|&p| self.print_card(&site.products[p]))
+                    .collect();
+                (!products.is_empty()).then(|| CatalogueSection {
+                    name: text.title.clone(),
+                    products,
+                })
+            })
+            .collect();
+        let home = site.config.lang_prefix(self.index);
+        let whatsapp = site.config.contact.whatsapp.as_deref().and_then(|number| {
+            let url = order::whatsapp_chat(number);
+            let label = format!(
+                "{} {}",
+                self.string("whatsapp"),
+                order::whatsapp_display(number)
+            );
+            Some(QrView {
+                svg: qr::svg(&url, &label)?,
+                display: order::whatsapp_display(number),
+                url,
+            })
+        });
+        ctx.insert(
+            "catalogue",
+            &CatalogueView {
+                sections,
+                shop: self.qr(&home, &self.coop),
+                whatsapp,
+                certifications: (0..site.config.certifications.len())
+                    .map(|c| self.certification_badge(c))
+                    .collect(),
+                labels_url: self
+                    .plan
+                    .path(self.index, PageKind::Labels)
+                    .map(|p| self.urls.href(&p)),
+            },
+        );
+        let title = self.string("catalogue");
+        PageOut {
+            description: self.tagline(),
+            ..PageOut::new("catalogue.html", format!("{title} | {}", self.coop))
+        }
+    }
+
+    pub(super) fn labels(&self, ctx: &mut PageContext) -> PageOut {
+        let site = self.site;
+        let print = &site.config.print;
+        let mut labels = Vec::new();
+        for (c, _) in site.categories.iter().enumerate() {
+            for &p in self.plan.in_category(self.index, c) {
+                let product = &site.products[p];
+                let text = self.text(&product.texts[self.index]);
+                let qr = self.qr(&text.path, &text.title);
+                if product.variants.is_empty() {
+                    labels.push(LabelView {
+                        name: text.title.clone(),
+                        variant: None,
+                        price: self.prices.price(product.price),
+                        sku: product.sku.clone(),
+                        qr,
+                    });
+                    continue;
+                }
+                // One code per product: every variant's label opens the same page.
+                for variant in &product.variants {
+                    labels.push(LabelView {
+                        name: text.title.clone(),
+                        variant: Some(self.localized(&variant.label)),
+                        price: self.prices.price(variant.price),
+                        sku: variant.sku.clone(),
+                        qr: qr.clone(),
+                    });
+                }
+            }
+        }
+        let per_sheet = (print.label_columns * print.label_rows) as usize;
+        let count = labels.len();
+        let mut sheets = Vec::with_capacity(count.div_ceil(per_sheet));
+        let mut labels = labels.into_iter().peekable();
+        while labels.peek().is_some() {
+            sheets.push(labels.by_ref().take(per_sheet).collect());
+        }
+        ctx.insert(
+            "labels",
+            &LabelsView {
+                columns: print.label_columns,
+                rows: print.label_rows,
+                sheets,
+                count,
+                catalogue_url: self
+                    .plan
+                    .path(self.index, PageKind::Catalogue)
+                    .map(|p| self.urls.href(&p)),
+            },
+        );
+        let title = self.string("labels");
+        PageOut::new("labels.html", format!("{title} | {}", self.coop))
+    }
+
+    /// A product as the catalogue prints it.
+    fn print_card(&self, product: &Product) -> PrintCard {
+        let text = self.text(&product.texts[self.index]);
+        PrintCard {
+            name: text.title.clone(),
+            summary: text.summary.clone(),
+            image: product.images.first().map(|img| self.image(img)),
+            price: self.prices.price(product.price),
+            from: product.price_from,
+            variants: product
+                .variants
+                .iter()
+                .map(|v| PrintVariant {
+                    label: self.localized(&v.label),
+                    price: self.prices.price(v.price),
+                })
+                .collect(),
+            certifications: product
+                .certifications
+                .iter()
+                .map(|&c| self.certification_badge(c))
+                .collect(),
+            origin: product.origin.as_ref().map(|o| self.localized(o)),
+            qr: self.qr(&text.path, &text.title),
+        }
+    }
+
+    /// The badge of certification `n`: its name, logo and page.
+    pub(super) fn certification_badge(&self, n: usize) -> CertificationView {
+        let certification = &self.site.config.certifications[n];
+        CertificationView {
+            name: self.localized(&certification.name),
+            page_url: self
+                .plan
+                .path(self.index, PageKind::Certification(n))
+                .map(|p| self.urls.href(&p))
+                .unwrap_or_default(),
+            url: certification.url.clone(),
+            logo: certification.logo.as_ref().map(|l| self.logo(l, 32)),
+        }
+    }
+
+    /// A picture of `static/` shown `height` pixels high, its width keeping its shape.
+    pub(super) fn logo(&self, logo: &Logo, height: u32) -> LogoView {
+        LogoView {
+            url: self.urls.href(&logo.file),
+            width: ((f64::from(height) * logo.width / logo.height).round() as u32).max(1),
+            height,
+        }
+    }
+
+    /// The code to the page at site path `path`, named after `name` for screen readers. The
+    /// address is canonical with the campaign query; a code too long to make shows as its
+    /// address alone (the template prints `display`).
+    fn qr(&self, path: &str, name: &str) -> QrView {
+        let page = self.urls.absolute(path);
+        let url = match &self.site.config.print.qr_query {
+            Some(query) => format!("{page}?{query}"),
+            None => page.clone(),
+        };
+        let label = self.string("qr_code_for").replace("{name}", name);
+        QrView {
+            svg: qr::svg(&url, &label).unwrap_or_default(),
+            display: readable_address(&page),
+            url,
+        }
+    }
+}
+
+/// An address as printed for a person to type: without `https://`, the trailing `/` or
+/// percent-encoding (`tifawin.example/ar/منتجات`).
+fn readable_address(url: &str) -> String {
+    let bare = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url)
+        .trim_end_matches('/');
+    percent_encoding::percent_decode_str(bare)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .unwrap_or_else(|_| bare.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_address;
+
+    #[test]
+    fn printed_addresses_are_what_a_person_types() {
+        assert_eq!(
+            readable_address("https://tifawin.example/"),
+            "tifawin.example"
+        );
+        assert_eq!(
+            readable_address("https://tifawin.example/ar/%D8%B3%D9%84%D8%A9/"),
+            "tifawin.example/ar/سلة"
+        );
+        assert_eq!(readable_address("http://x.ma/shop/"), "x.ma/shop");
+    }
+}
