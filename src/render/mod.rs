@@ -107,7 +107,7 @@ pub(crate) fn render(
                 .collect()
         },
         || {
-            let mut files = feed_files(site, images, urls);
+            let mut files = feed_files(site, theme, images, urls);
             files.extend(shop::data_files(site, images, urls));
             files
         },
@@ -176,12 +176,23 @@ fn sitemap_files(
     files
 }
 
-/// The Google Merchant and Meta product feeds of every language, languages in parallel.
-fn feed_files(site: &Site, images: &ImageSet, urls: &Urls) -> Vec<OutputFile> {
+/// The Google Merchant and Meta product feeds of every language, languages in parallel; the
+/// names of the provenance details come from the theme's UI strings.
+fn feed_files(site: &Site, theme: &Theme, images: &ImageSet, urls: &Urls) -> Vec<OutputFile> {
     let langs: Vec<LangIndex> = site.config.langs().collect();
     let feeds: Vec<(Vec<u8>, Vec<u8>)> = langs
         .into_par_iter()
-        .map(|lang| seo::feeds::feeds(site, images, urls, lang))
+        .map(|lang| {
+            let strings = &theme.strings[lang];
+            let name = |key: &str| strings.get(key).map_or("", String::as_str);
+            let names = seo::feeds::ProvenanceNames {
+                section: name("provenance"),
+                origin: name("origin"),
+                harvest: name("harvest"),
+                batch: name("batch"),
+            };
+            seo::feeds::feeds(site, images, urls, lang, &names)
+        })
         .collect();
     let mut files = Vec::with_capacity(feeds.len() * 2);
     for (language, (google, meta)) in site.config.languages.iter().zip(feeds) {

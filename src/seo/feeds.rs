@@ -27,14 +27,44 @@ struct Item {
     sale_price: Option<Minor>,
     group: Option<String>,
     size: Option<String>,
+    /// Origin, harvest and batch, as (attribute name, value) in the feed's language.
+    provenance: Vec<(String, String)>,
 }
 
-fn items(site: &Site, images: &ImageSet, urls: &Urls, lang: LangIndex) -> Vec<Item> {
+/// The names of the provenance details in one language, from the theme's UI strings.
+pub(crate) struct ProvenanceNames<'a> {
+    pub(crate) section: &'a str,
+    pub(crate) origin: &'a str,
+    pub(crate) harvest: &'a str,
+    pub(crate) batch: &'a str,
+}
+
+fn items(
+    site: &Site,
+    images: &ImageSet,
+    urls: &Urls,
+    lang: LangIndex,
+    names: &ProvenanceNames,
+) -> Vec<Item> {
     let mut out = Vec::new();
     for product in &site.products {
         let Some(text) = product.texts[lang].as_ref() else {
             continue;
         };
+        let provenance: Vec<(String, String)> = [
+            (
+                names.origin,
+                product
+                    .origin
+                    .as_ref()
+                    .map(|o| site.config.text(o, lang).to_owned()),
+            ),
+            (names.harvest, product.harvest.clone()),
+            (names.batch, product.batch.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+        .collect();
         let description = feed_description(text);
         let pictures: Vec<String> = product
             .images
@@ -63,6 +93,7 @@ fn items(site: &Site, images: &ImageSet, urls: &Urls, lang: LangIndex) -> Vec<It
                 sale_price,
                 group: None,
                 size: None,
+                provenance,
             });
             continue;
         }
@@ -82,6 +113,7 @@ fn items(site: &Site, images: &ImageSet, urls: &Urls, lang: LangIndex) -> Vec<It
                 sale_price,
                 group: Some(product.sku.clone()),
                 size: Some(label),
+                provenance: provenance.clone(),
             });
         }
     }
@@ -113,16 +145,23 @@ pub(crate) fn feeds(
     images: &ImageSet,
     urls: &Urls,
     lang: LangIndex,
+    names: &ProvenanceNames,
 ) -> (Vec<u8>, Vec<u8>) {
-    let items = items(site, images, urls, lang);
+    let items = items(site, images, urls, lang, names);
     (
-        google_merchant(site, urls, lang, &items),
+        google_merchant(site, urls, lang, names.section, &items),
         meta_catalog(site, lang, &items),
     )
 }
 
 /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) of one language.
-fn google_merchant(site: &Site, urls: &Urls, lang: LangIndex, items: &[Item]) -> Vec<u8> {
+fn google_merchant(
+    site: &Site,
+    urls: &Urls,
+    lang: LangIndex,
+    section: &str,
+    items: &[Item],
+) -> Vec<u8> {
     let code = &site.config.lang(lang).code;
     let coop = site.config.text(&site.config.cooperative.name, lang);
     let home = urls.absolute(if lang.is_default() { "" } else { code.as_str() });
@@ -182,6 +221,15 @@ fn google_merchant(site: &Site, urls: &Urls, lang: LangIndex, items: &[Item]) ->
         }
         if let Some(size) = &item.size {
             xml.element("g:size", size);
+        }
+        // Merchant Center has no attribute of its own for origin, harvest or batch:
+        // `product_detail` is its place for such facts, shown on the listing.
+        for (name, value) in &item.provenance {
+            xml.open("g:product_detail", &[]);
+            xml.element("g:section_name", section);
+            xml.element("g:attribute_name", name);
+            xml.element("g:attribute_value", value);
+            xml.close("g:product_detail");
         }
         if let Some(shipping) = &site.config.shipping {
             let price = item.sale_price.unwrap_or(item.price);

@@ -13,6 +13,7 @@ mod incremental;
 mod init;
 mod layers;
 mod output;
+mod print;
 mod properties;
 mod rendering;
 mod security;
