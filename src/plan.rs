@@ -32,11 +32,25 @@ pub(crate) enum PageKind {
     /// A certification (index into [`crate::config::SiteConfig::certifications`]) and the
     /// products that have it.
     Certification(usize),
-    /// The catalogue to print (A4), unless `print.catalogue` is off.
-    Catalogue,
-    /// A sheet of shelf labels to print, one per variant, unless `print.labels` is off.
-    Labels,
+    /// Part `part` (from 0) of the catalogue to print (A4), unless `print.catalogue` is off:
+    /// the cover and the first [`CATALOGUE_PART`] products, then as many more a part.
+    Catalogue {
+        part: usize,
+    },
+    /// Part `part` (from 0) of the shelf labels to print, one per variant, unless
+    /// `print.labels` is off: [`LABEL_SHEETS_PER_PART`] sheets a part.
+    Labels {
+        part: usize,
+    },
 }
+
+/// Products in one part of the printable catalogue: 30 sheets of eight cards. A catalogue of
+/// every product of a large shop in one page would grow with the catalogue (47 MB a language
+/// at 10,000 products, over Cloudflare's 25 MiB a file) and be rendered on one core.
+pub(crate) const CATALOGUE_PART: usize = 240;
+
+/// Sheets of labels in one part of the label pages.
+pub(crate) const LABEL_SHEETS_PER_PART: usize = 10;
 
 impl PageKind {
     /// The kind's name for templates (`page.kind`).
@@ -51,8 +65,8 @@ impl PageKind {
             PageKind::NotFound => "not_found",
             PageKind::Cart => "cart",
             PageKind::Certification(_) => "certification",
-            PageKind::Catalogue => "catalogue",
-            PageKind::Labels => "labels",
+            PageKind::Catalogue { .. } => "catalogue",
+            PageKind::Labels { .. } => "labels",
         }
     }
 
@@ -61,7 +75,7 @@ impl PageKind {
     pub(crate) fn indexed(self) -> bool {
         !matches!(
             self,
-            PageKind::NotFound | PageKind::Catalogue | PageKind::Labels
+            PageKind::NotFound | PageKind::Catalogue { .. } | PageKind::Labels { .. }
         )
     }
 
@@ -69,7 +83,10 @@ impl PageKind {
     /// cart, which has nothing to show before a shopper fills it.
     pub(crate) fn in_sitemap(self) -> bool {
         match self {
-            PageKind::NotFound | PageKind::Cart | PageKind::Catalogue | PageKind::Labels => false,
+            PageKind::NotFound
+            | PageKind::Cart
+            | PageKind::Catalogue { .. }
+            | PageKind::Labels { .. } => false,
             PageKind::Home
             | PageKind::Product(_)
             | PageKind::Category { .. }
@@ -190,6 +207,11 @@ pub(crate) struct Plan<'a> {
     published: PerLang<Vec<usize>>,
     /// By language, then category: the category's products published in that language.
     in_category: PerLang<Vec<Vec<usize>>>,
+    /// By language: the products of the printable pages, category by category.
+    printed: PerLang<Vec<usize>>,
+    /// By language: where each printed product's labels start among the language's labels,
+    /// and how many labels there are in all.
+    label_starts: PerLang<(Vec<usize>, usize)>,
 }
 
 impl<'a> Plan<'a> {
@@ -200,20 +222,49 @@ impl<'a> Plan<'a> {
                 .filter(|&p| site.products[p].texts[lang].is_some())
                 .collect::<Vec<usize>>()
         };
+        let in_category: PerLang<Vec<Vec<usize>>> = languages
+            .clone()
+            .map(|l| {
+                site.categories
+                    .iter()
+                    .map(|c| published_in(l, &mut c.products.iter().copied()))
+                    .collect()
+            })
+            .collect();
+        let printed: PerLang<Vec<usize>> = in_category
+            .iter()
+            .map(|(l, categories)| {
+                site.categories
+                    .iter()
+                    .zip(categories)
+                    .filter(|(c, _)| c.texts[l].is_some())
+                    .flat_map(|(_, products)| products.iter().copied())
+                    .collect()
+            })
+            .collect();
+        let label_starts = printed
+            .values()
+            .map(|products: &Vec<usize>| {
+                let mut next = 0;
+                let starts = products
+                    .iter()
+                    .map(|&p| {
+                        let start = next;
+                        next += site.products[p].variants.len().max(1);
+                        start
+                    })
+                    .collect();
+                (starts, next)
+            })
+            .collect();
         Plan {
             site,
             published: languages
-                .clone()
                 .map(|l| published_in(l, &mut (0..site.products.len())))
                 .collect(),
-            in_category: languages
-                .map(|l| {
-                    site.categories
-                        .iter()
-                        .map(|c| published_in(l, &mut c.products.iter().copied()))
-                        .collect()
-                })
-                .collect(),
+            in_category,
+            printed,
+            label_starts,
         }
     }
 
@@ -266,12 +317,72 @@ impl<'a> Plan<'a> {
         );
         pages.extend((0..site.config.certifications.len()).map(PageKind::Certification));
         if site.config.print.catalogue {
-            pages.push(PageKind::Catalogue);
+            pages.extend(
+                (0..pages_for(self.printed[lang].len(), CATALOGUE_PART))
+                    .map(|part| PageKind::Catalogue { part }),
+            );
         }
         if site.config.print.labels {
-            pages.push(PageKind::Labels);
+            pages.extend(
+                (0..pages_for(self.labels(lang), self.labels_per_part()))
+                    .map(|part| PageKind::Labels { part }),
+            );
         }
         pages
+    }
+
+    /// The products of the printable catalogue and labels in `lang`, in print order: category
+    /// by category, in menu order.
+    pub(crate) fn printed(&self, lang: LangIndex) -> &[usize] {
+        &self.printed[lang]
+    }
+
+    /// How many labels `lang` has: one per variant, or per product sold as one item.
+    pub(crate) fn labels(&self, lang: LangIndex) -> usize {
+        self.label_starts[lang].1
+    }
+
+    /// The printed products whose labels fall in `part` of the label pages, each with the
+    /// index of its first label in the language.
+    pub(crate) fn labels_in(
+        &self,
+        lang: LangIndex,
+        part: usize,
+    ) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let (starts, _) = &self.label_starts[lang];
+        let window = part * self.labels_per_part()..(part + 1) * self.labels_per_part();
+        // The last product starting at or before the window, then those starting inside it.
+        let first = starts
+            .partition_point(|&s| s <= window.start)
+            .saturating_sub(1);
+        self.printed[lang][first..]
+            .iter()
+            .zip(&starts[first..])
+            .take_while(move |&(_, &start)| start < window.end)
+            .map(|(&p, &start)| (p, start))
+    }
+
+    /// How many parts a printable page has in `lang`.
+    pub(crate) fn parts(&self, lang: LangIndex, page: PageKind) -> usize {
+        match page {
+            PageKind::Catalogue { .. } => pages_for(self.printed[lang].len(), CATALOGUE_PART),
+            PageKind::Labels { .. } => pages_for(self.labels(lang), self.labels_per_part()),
+            PageKind::Home
+            | PageKind::Product(_)
+            | PageKind::Category { .. }
+            | PageKind::AllProducts { .. }
+            | PageKind::Producer(_)
+            | PageKind::Free(_)
+            | PageKind::NotFound
+            | PageKind::Cart
+            | PageKind::Certification(_) => 1,
+        }
+    }
+
+    /// Labels in one part of the label pages.
+    pub(crate) fn labels_per_part(&self) -> usize {
+        let print = &self.site.config.print;
+        (print.label_columns * print.label_rows) as usize * LABEL_SHEETS_PER_PART
     }
 
     /// Where `page` is in `lang` (a site path: `ar/products/x/`, `404.html`), if it exists there.
@@ -283,20 +394,28 @@ impl<'a> Plan<'a> {
             PageKind::NotFound => Some(format!("{}404.html", site.config.lang_prefix(lang))),
             PageKind::Cart => site.cart.as_ref().map(|cart| cart[lang].clone()),
             PageKind::Certification(c) => certification_path(&site.config, lang, c),
-            PageKind::Catalogue => site.config.print.catalogue.then(|| {
-                format!(
-                    "{}{}/",
-                    site.config.lang_prefix(lang),
-                    model::CATALOGUE_SEGMENT
-                )
-            }),
-            PageKind::Labels => site.config.print.labels.then(|| {
-                format!(
-                    "{}{}/",
-                    site.config.lang_prefix(lang),
-                    model::LABELS_SEGMENT
-                )
-            }),
+            PageKind::Catalogue { part } => {
+                let parts = pages_for(self.printed[lang].len(), CATALOGUE_PART);
+                (site.config.print.catalogue && part < parts).then(|| {
+                    let base = format!(
+                        "{}{}/",
+                        site.config.lang_prefix(lang),
+                        model::CATALOGUE_SEGMENT
+                    );
+                    paginated(&base, part)
+                })
+            }
+            PageKind::Labels { part } => {
+                let parts = pages_for(self.labels(lang), self.labels_per_part());
+                (site.config.print.labels && part < parts).then(|| {
+                    let base = format!(
+                        "{}{}/",
+                        site.config.lang_prefix(lang),
+                        model::LABELS_SEGMENT
+                    );
+                    paginated(&base, part)
+                })
+            }
             PageKind::Product(p) => text_path(&site.products[p].texts),
             PageKind::Producer(p) => text_path(&site.producers[p].texts),
             PageKind::Free(p) => text_path(&site.pages[p].texts),
@@ -339,8 +458,8 @@ impl<'a> Plan<'a> {
             | PageKind::Free(_)
             | PageKind::Cart
             | PageKind::Certification(_)
-            | PageKind::Catalogue
-            | PageKind::Labels => languages.map(|l| self.path(l, page)).collect(),
+            | PageKind::Catalogue { .. }
+            | PageKind::Labels { .. } => languages.map(|l| self.path(l, page)).collect(),
         }
     }
 
@@ -357,15 +476,19 @@ impl<'a> Plan<'a> {
                     .collect()
             }
             PageKind::AllProducts { .. } => languages.map(|l| Some(self.all_products(l))).collect(),
+            PageKind::Catalogue { .. } => languages
+                .map(|l| self.path(l, PageKind::Catalogue { part: 0 }))
+                .collect(),
+            PageKind::Labels { .. } => languages
+                .map(|l| self.path(l, PageKind::Labels { part: 0 }))
+                .collect(),
             PageKind::Home
             | PageKind::Product(_)
             | PageKind::Producer(_)
             | PageKind::Free(_)
             | PageKind::NotFound
             | PageKind::Cart
-            | PageKind::Certification(_)
-            | PageKind::Catalogue
-            | PageKind::Labels => languages.map(|_| None).collect(),
+            | PageKind::Certification(_) => languages.map(|_| None).collect(),
         }
     }
 

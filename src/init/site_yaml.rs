@@ -136,12 +136,28 @@ contact:
 #   - {{ network: instagram, url: "https://www.instagram.com/my-cooperative/" }}
 #   - {{ network: facebook, url: "https://www.facebook.com/my-cooperative" }}
 
-# Labels and certifications that products list under `certifications:`.
+# Labels and certifications that products list under `certifications:`. Each gets a page
+# (certifications/igp-argane/) listing its products, linked from every badge.
 # certifications:
 #   igp-argane:
 #     name: {{ fr: IGP Argane, ar: المؤشر الجغرافي المحمي أركان, en: PGI Argan }}
+#     description: {{ fr: "…", ar: "…", en: "…" }}   # what it guarantees, for its page
+#     body: {{ fr: Ministère de l'Agriculture, ar: وزارة الفلاحة, en: Ministry of Agriculture }}
+#     # url: https://…                # its official page
+#     # logo: static/igp.svg          # a file of static/
 #   onssa:
 #     name: {{ fr: Agrément sanitaire ONSSA, ar: الترخيص الصحي للمكتب الوطني للسلامة الصحية, en: ONSSA approval }}
+#     number: "AS.00.000.00"          # the approval's number
+#     cooperative: true               # the cooperative itself holds it
+
+# Printing: every build writes catalogue/ (a catalogue to print on A4, with QR codes) and
+# labels/ (shelf labels, one per size). Open them in a browser and print.
+# print:
+#   catalogue: true                 # false: no printable catalogue
+#   labels: true                    # false: no label sheet
+#   label_columns: 3                # labels across an A4 sheet (1 to 5)
+#   label_rows: 8                   # labels down (1 to 14)
+#   qr_query: utm_source=print      # added to the address printed QR codes open
 
 # Delivery: the zones a shopper picks from in the cart. Amounts in {currency}, with a dot.
 shipping:
@@ -207,6 +223,9 @@ price: "120"                        # with a dot for decimals: "120.50"
 stock: 20                           # optional; 0 shows "out of stock"
 featured: true                      # shown on the home page
 origin: {origin}
+# harvest: 2025-10                  # when it was harvested or made (YYYY-MM or YYYY-MM-DD)
+# batch: "LOT-2510"                 # the batch number on the jar
+# certifications: [onssa]           # ids of `certifications:` in souk.yaml
 images:                             # photos in this folder; the first is the main one
   - file: flower.jpg
     alt: {alt}

@@ -430,7 +430,7 @@ fn site_view(plan: &Plan<'_>, urls: &Urls, index: LangIndex, coop: &str) -> Site
         credits_url: None,
         cart_url: site.cart.as_ref().map(|cart| urls.href(&cart[index])),
         catalogue_url: plan
-            .path(index, PageKind::Catalogue)
+            .path(index, PageKind::Catalogue { part: 0 })
             .map(|path| urls.href(&path)),
         base_path: urls.base_path().to_owned(),
     }

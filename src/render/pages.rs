@@ -28,8 +28,8 @@ impl LangContext<'_> {
             PageKind::NotFound => self.not_found(),
             PageKind::Cart => self.cart(ctx),
             PageKind::Certification(n) => self.certification(ctx, n),
-            PageKind::Catalogue => self.catalogue(ctx),
-            PageKind::Labels => self.labels(ctx),
+            PageKind::Catalogue { part } => self.catalogue(ctx, part),
+            PageKind::Labels { part } => self.labels(ctx, part),
         }
     }
 
@@ -221,7 +221,7 @@ impl LangContext<'_> {
     }
 
     /// `Huiles | Coop`, `Huiles (page 2) | Coop`.
-    fn listing_title(&self, name: &str, page: usize) -> String {
+    pub(super) fn listing_title(&self, name: &str, page: usize) -> String {
         if page == 0 {
             format!("{name} | {}", self.coop)
         } else {

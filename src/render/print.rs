@@ -6,13 +6,13 @@
 use super::context::LangContext;
 use super::page::{PageContext, PageOut};
 use super::views::{
-    CardView, CatalogueSection, CatalogueView, CertificationPageView, CertificationView, LabelView,
-    LabelsView, LogoView, PrintCard, PrintVariant, QrView,
+    CardView, CatalogueSection, CatalogueView, CertificationPageView, CertificationView, CoverView,
+    LabelView, LabelsView, LogoView, PartsView, PrintCard, PrintVariant, QrView,
 };
 use crate::config::Logo;
 use crate::model::Product;
 use crate::order;
-use crate::plan::PageKind;
+use crate::plan::{CATALOGUE_PART, PageKind};
 use crate::qr;
 
 impl LangContext<'_> {
@@ -55,26 +55,59 @@ impl LangContext<'_> {
         }
     }
 
-    pub(super) fn catalogue(&self, ctx: &mut PageContext) -> PageOut {
+    /// Part `part` of the catalogue: the cover on the first, then its share of the products,
+    /// category by category (a category cut between two parts is named again on the second).
+    pub(super) fn catalogue(&self, ctx: &mut PageContext, part: usize) -> PageOut {
         let site = self.site;
-        let sections = site
-            .categories
+        let printed = self.plan.printed(self.index);
+        let mut sections: Vec<(usize, CatalogueSection)> = Vec::new();
+        for &p in printed
             .iter()
-            .enumerate()
-            .filter_map(|(c, category)| {
-                let text = category.texts[self.index].as_ref()?;
-                let products: Vec<PrintCard> = self
+            .skip(part * CATALOGUE_PART)
+            .take(CATALOGUE_PART)
+        {
+            let product = &site.products[p];
+            let card = self.print_card(product);
+            match sections.last_mut() {
+                Some((category, section)) if *category == product.category => {
+                    section.products.push(card);
+                }
+                _ => sections.push((
+                    product.category,
+                    CatalogueSection {
+                        name: self
+                            .text(&site.categories[product.category].texts[self.index])
+                            .title
+                            .clone(),
+                        products: vec![card],
+                    },
+                )),
+            }
+        }
+        let cover = (part == 0).then(|| self.cover());
+        let parts = self.parts(part, |n| PageKind::Catalogue { part: n });
+        ctx.insert(
+            "catalogue",
+            &CatalogueView {
+                sections: sections.into_iter().map(|(_, s)| s).collect(),
+                cover,
+                parts,
+                labels_url: self
                     .plan
-                    .in_category(self.index, c)
-                    .iter()
-                    .map(|&p| self.print_card(&site.products[p]))
-                    .collect();
-                (!products.is_empty()).then(|| CatalogueSection {
-                    name: text.title.clone(),
-                    products,
-                })
-            })
-            .collect();
+                    .path(self.index, PageKind::Labels { part: 0 })
+                    .map(|p| self.urls.href(&p)),
+            },
+        );
+        let title = self.string("catalogue");
+        PageOut {
+            description: self.tagline(),
+            ..PageOut::new("catalogue.html", self.listing_title(&title, part))
+        }
+    }
+
+    /// The catalogue's cover: codes to the shop and to a WhatsApp chat, every certification.
+    fn cover(&self) -> CoverView {
+        let site = self.site;
         let home = site.config.lang_prefix(self.index);
         let whatsapp = site.config.contact.whatsapp.as_deref().and_then(|number| {
             let url = order::whatsapp_chat(number);
@@ -89,50 +122,57 @@ impl LangContext<'_> {
                 url,
             })
         });
-        ctx.insert(
-            "catalogue",
-            &CatalogueView {
-                sections,
-                shop: self.qr(&home, &self.coop),
-                whatsapp,
-                certifications: (0..site.config.certifications.len())
-                    .map(|c| self.certification_badge(c))
-                    .collect(),
-                labels_url: self
-                    .plan
-                    .path(self.index, PageKind::Labels)
-                    .map(|p| self.urls.href(&p)),
-            },
-        );
-        let title = self.string("catalogue");
-        PageOut {
-            description: self.tagline(),
-            ..PageOut::new("catalogue.html", format!("{title} | {}", self.coop))
+        CoverView {
+            shop: self.qr(&home, &self.coop),
+            whatsapp,
+            certifications: (0..site.config.certifications.len())
+                .map(|c| self.certification_badge(c))
+                .collect(),
         }
     }
 
-    pub(super) fn labels(&self, ctx: &mut PageContext) -> PageOut {
+    /// Where part `part` of a printable page is among its parts.
+    fn parts(&self, part: usize, kind: impl Fn(usize) -> PageKind) -> PartsView {
+        let link = |n: usize| {
+            self.plan
+                .path(self.index, kind(n))
+                .map(|path| self.urls.href(&path))
+        };
+        PartsView {
+            current: part + 1,
+            total: self.plan.parts(self.index, kind(part)),
+            prev_url: part.checked_sub(1).and_then(link),
+            next_url: link(part + 1),
+        }
+    }
+
+    /// Part `part` of the shelf labels: its sheets, a label per variant (or per product sold as
+    /// one item), in catalogue order.
+    pub(super) fn labels(&self, ctx: &mut PageContext, part: usize) -> PageOut {
         let site = self.site;
         let print = &site.config.print;
-        let mut labels = Vec::new();
-        for (c, _) in site.categories.iter().enumerate() {
-            for &p in self.plan.in_category(self.index, c) {
-                let product = &site.products[p];
-                let text = self.text(&product.texts[self.index]);
-                let qr = self.qr(&text.path, &text.title);
-                if product.variants.is_empty() {
-                    labels.push(LabelView {
-                        name: text.title.clone(),
-                        variant: None,
-                        price: self.prices.price(product.price),
-                        sku: product.sku.clone(),
-                        qr,
-                    });
-                    continue;
-                }
-                // One code per product: every variant's label opens the same page.
+        let per_part = self.plan.labels_per_part();
+        let window = part * per_part..(part + 1) * per_part;
+        let mut labels = Vec::with_capacity(per_part);
+        for (p, first) in self.plan.labels_in(self.index, part) {
+            let product = &site.products[p];
+            let count = product.variants.len().max(1);
+            let range = first..first + count;
+            let text = self.text(&product.texts[self.index]);
+            // One code per product: every variant's label opens the same page.
+            let qr = self.qr(&text.path, &text.title);
+            let mut product_labels = Vec::with_capacity(count);
+            if product.variants.is_empty() {
+                product_labels.push(LabelView {
+                    name: text.title.clone(),
+                    variant: None,
+                    price: self.prices.price(product.price),
+                    sku: product.sku.clone(),
+                    qr,
+                });
+            } else {
                 for variant in &product.variants {
-                    labels.push(LabelView {
+                    product_labels.push(LabelView {
                         name: text.title.clone(),
                         variant: Some(self.localized(&variant.label)),
                         price: self.prices.price(variant.price),
@@ -141,6 +181,10 @@ impl LangContext<'_> {
                     });
                 }
             }
+            // A product's labels may straddle two parts: keep those of this one.
+            let skip = window.start.saturating_sub(range.start);
+            let take = window.end.min(range.end) - range.start.max(window.start);
+            labels.extend(product_labels.into_iter().skip(skip).take(take));
         }
         let per_sheet = (print.label_columns * print.label_rows) as usize;
         let count = labels.len();
@@ -156,14 +200,15 @@ impl LangContext<'_> {
                 rows: print.label_rows,
                 sheets,
                 count,
+                parts: self.parts(part, |n| PageKind::Labels { part: n }),
                 catalogue_url: self
                     .plan
-                    .path(self.index, PageKind::Catalogue)
+                    .path(self.index, PageKind::Catalogue { part: 0 })
                     .map(|p| self.urls.href(&p)),
             },
         );
         let title = self.string("labels");
-        PageOut::new("labels.html", format!("{title} | {}", self.coop))
+        PageOut::new("labels.html", self.listing_title(&title, part))
     }
 
     /// A product as the catalogue prints it.

@@ -251,19 +251,37 @@ pub(super) struct QrView {
     pub(super) svg: String,
 }
 
-/// The printable catalogue (`catalogue` in `catalogue.html`).
+/// The printable catalogue (`catalogue` in `catalogue.html`), one part of it.
 #[derive(Serialize)]
 pub(super) struct CatalogueView {
     /// A category each, in menu order; only categories with products in this language.
     pub(super) sections: Vec<CatalogueSection>,
+    /// On the first part only.
+    pub(super) cover: Option<CoverView>,
+    pub(super) parts: PartsView,
+    /// The label sheet of this language, when it is made.
+    pub(super) labels_url: Option<String>,
+}
+
+/// The catalogue's first page.
+#[derive(Serialize)]
+pub(super) struct CoverView {
     /// The code to the shop's home page in this language.
     pub(super) shop: QrView,
     /// The code that opens a WhatsApp chat with the cooperative, when it has a number.
     pub(super) whatsapp: Option<QrView>,
     /// Every certification of the shop.
     pub(super) certifications: Vec<CertificationView>,
-    /// The label sheet of this language, when it is made.
-    pub(super) labels_url: Option<String>,
+}
+
+/// Which part of a printable page this is: a large shop's catalogue and labels come in parts
+/// of bounded size.
+#[derive(Serialize)]
+pub(super) struct PartsView {
+    pub(super) current: usize,
+    pub(super) total: usize,
+    pub(super) prev_url: Option<String>,
+    pub(super) next_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -302,8 +320,9 @@ pub(super) struct LabelsView {
     /// The labels, a sheet (one printed page) each; a label per variant, or per product sold
     /// as one item.
     pub(super) sheets: Vec<Vec<LabelView>>,
-    /// How many labels in all.
+    /// How many labels in this part.
     pub(super) count: usize,
+    pub(super) parts: PartsView,
     /// The printable catalogue of this language, when it is made.
     pub(super) catalogue_url: Option<String>,
 }

@@ -31,8 +31,8 @@ pub(crate) fn blocks(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo
         | PageKind::NotFound
         | PageKind::Cart
         | PageKind::Certification(_)
-        | PageKind::Catalogue
-        | PageKind::Labels => {}
+        | PageKind::Catalogue { .. }
+        | PageKind::Labels { .. } => {}
     }
     if page.breadcrumbs.len() > 1 {
         blocks.push(breadcrumbs(urls, page.breadcrumbs));

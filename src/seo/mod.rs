@@ -240,8 +240,8 @@ fn page_image(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> Op
         | PageKind::NotFound
         | PageKind::Cart
         | PageKind::Certification(_)
-        | PageKind::Catalogue
-        | PageKind::Labels => None,
+        | PageKind::Catalogue { .. }
+        | PageKind::Labels { .. } => None,
     };
     own.or_else(|| page.site_image.and_then(from))
 }

@@ -400,3 +400,74 @@ fn print_settings_certification_ids_and_harvest_dates_are_checked_together() {
         "{errors}"
     );
 }
+
+#[test]
+fn a_large_catalogue_prints_in_parts_of_bounded_size() {
+    let site = TestSite::minimal();
+    // 241 products in French (the Arabic pages have only the fixture's one).
+    for n in 0..240 {
+        site.write(
+            &format!("products/p{n:03}/product.yaml"),
+            format!("sku: T-{n:03}\ncategory: oils\nprice: \"10\"\n"),
+        );
+        site.write(
+            &format!("products/p{n:03}/fr.md"),
+            format!("---\nname: Produit {n}\n---\nTexte.\n"),
+        );
+    }
+    let built = site.built();
+    let first = built.page("catalogue/index.html");
+    let second = built.page("catalogue/page/2/index.html");
+    assert_eq!(texts(&first, ".print-card").len(), 240);
+    assert_eq!(texts(&second, ".print-card h3"), ["Produit 239"]);
+    assert_eq!(texts(&first, ".cover h1").len(), 1);
+    assert!(texts(&second, ".cover").is_empty());
+    // The category goes on, named again.
+    assert_eq!(texts(&second, ".print-section h2"), ["Huiles"]);
+    assert_eq!(
+        attrs(&first, ".print-bar a[rel=next]", "href"),
+        ["/catalogue/page/2/"]
+    );
+    assert_eq!(
+        attrs(&second, ".print-bar a[rel=prev]", "href"),
+        ["/catalogue/"]
+    );
+    assert_eq!(
+        texts(&second, ".print-bar p")[2],
+        "Partie 2 sur 2 Précédent"
+    );
+    // Arabic has one part, and the French second part's switcher goes to it.
+    assert!(!built.root.join("ar/catalogue/page").exists());
+    assert_eq!(crate::harness::switcher(&second)["ar"], "/ar/catalogue/");
+    // Labels: 3 × 8 a sheet, ten sheets a part.
+    assert_eq!(texts(&built.page("labels/index.html"), ".label").len(), 240);
+    assert_eq!(
+        texts(&built.page("labels/page/2/index.html"), ".label").len(),
+        1
+    );
+}
+
+#[test]
+fn a_product_s_labels_may_straddle_two_parts() {
+    let site = shop();
+    site.edit("souk.yaml", "  label_rows: 2", "  label_rows: 1");
+    let variants: String = (1..=11)
+        .map(|n| format!("  - {{ sku: T-MIEL-{n}, label: {n}00 g, price: \"{n}0\" }}\n"))
+        .collect();
+    site.edit(
+        "products/honey/product.yaml",
+        "variants:\n",
+        &format!("variants:\n{variants}"),
+    );
+    let built = site.built();
+    // 1 × 1 a sheet, ten a part: the argan oil and 9 of the honey's 13, then 4.
+    let first = texts(&built.page("labels/index.html"), ".label-sku");
+    let second = texts(&built.page("labels/page/2/index.html"), ".label-sku");
+    assert_eq!(first.len(), 10);
+    assert_eq!(first[0], "T-ARG");
+    assert_eq!(first[9], "T-MIEL-9");
+    assert_eq!(
+        second,
+        ["T-MIEL-10", "T-MIEL-11", "T-MIEL-250", "T-MIEL-500"]
+    );
+}

@@ -38,6 +38,9 @@ fn cards(var: &str) -> String {
     )
 }
 
+/// Where a part of a printable page is among its parts (in the catalogue; the labels the same).
+const PARTS: &str = "<p class=\"parts\">{{ catalogue.parts.current }} {{ catalogue.parts.total }} {{ catalogue.parts.prev_url }} {{ catalogue.parts.next_url }}</p>";
+
 fn badges(var: &str) -> String {
     format!(
         "<ul class=\"certifications\">{{% for c in {var} %}}<li>{{{{ c.name }}}} {{{{ c.page_url }}}} {{{{ c.url }}}} {{{{ c.logo.url }}}} {{{{ c.logo.width }}}} {{{{ c.logo.height }}}}</li>{{% endfor %}}</ul>"
@@ -122,19 +125,20 @@ fn templates() -> Vec<(&'static str, String)> {
         (
             "catalogue.html",
             page(format!(
-                "{{% for s in catalogue.sections %}}<section><h2>{{{{ s.name }}}}</h2>{{% for p in s.products %}}<article><p>{{{{ p.name }}}} {{{{ p.summary }}}} {{{{ p.price }}}} {{{{ p.from }}}} {{{{ p.origin }}}}</p>{}<ul class=\"variants\">{{% for v in p.variants %}}<li>{{{{ v.label }}}} {{{{ v.price }}}}</li>{{% endfor %}}</ul>{}{}</article>{{% endfor %}}</section>{{% endfor %}}{}{{% if catalogue.whatsapp %}}{}{{% endif %}}{}<p class=\"labels-link\">{{{{ catalogue.labels_url }}}}</p>",
+                "{{% for s in catalogue.sections %}}<section><h2>{{{{ s.name }}}}</h2>{{% for p in s.products %}}<article><p>{{{{ p.name }}}} {{{{ p.summary }}}} {{{{ p.price }}}} {{{{ p.from }}}} {{{{ p.origin }}}}</p>{}<ul class=\"variants\">{{% for v in p.variants %}}<li>{{{{ v.label }}}} {{{{ v.price }}}}</li>{{% endfor %}}</ul>{}{}</article>{{% endfor %}}</section>{{% endfor %}}{{% if catalogue.cover %}}{}{{% if catalogue.cover.whatsapp %}}{}{{% endif %}}{}{{% endif %}}{PARTS}<p class=\"labels-link\">{{{{ catalogue.labels_url }}}}</p>",
                 image("p.image"),
                 badges("p.certifications"),
                 qr("p.qr"),
-                qr("catalogue.shop"),
-                qr("catalogue.whatsapp"),
-                badges("catalogue.certifications")
+                qr("catalogue.cover.shop"),
+                qr("catalogue.cover.whatsapp"),
+                badges("catalogue.cover.certifications")
             )),
         ),
         (
             "labels.html",
             page(format!(
-                "<p class=\"grid\">{{{{ labels.columns }}}} {{{{ labels.rows }}}} {{{{ labels.count }}}} {{{{ labels.catalogue_url }}}}</p>{{% for sheet in labels.sheets %}}<ul class=\"sheet\">{{% for l in sheet %}}<li>{{{{ l.name }}}} {{{{ l.variant }}}} {{{{ l.price }}}} {{{{ l.sku }}}} {}</li>{{% endfor %}}</ul>{{% endfor %}}",
+                "<p class=\"grid\">{{{{ labels.columns }}}} {{{{ labels.rows }}}} {{{{ labels.count }}}} {{{{ labels.catalogue_url }}}}</p>{}{{% for sheet in labels.sheets %}}<ul class=\"sheet\">{{% for l in sheet %}}<li>{{{{ l.name }}}} {{{{ l.variant }}}} {{{{ l.price }}}} {{{{ l.sku }}}} {}</li>{{% endfor %}}</ul>{{% endfor %}}",
+                PARTS.replace("catalogue.", "labels."),
                 qr("l.qr")
             )),
         ),
