@@ -16,6 +16,9 @@ use crate::plan::{self, PageKind};
 use crate::seo::{self, PageSeo, sitemap};
 use crate::theme::Theme;
 
+/// What a page's buffer starts with: a product page of the default theme is 15–30 KB.
+const PAGE_CAPACITY: usize = 32 * 1024;
+
 /// A page's template context, hashed as it is filled (see [`crate::incremental`]).
 pub(super) struct PageContext {
     ctx: Context,
@@ -155,12 +158,15 @@ impl LangContext<'_> {
         let stamp = match kept {
             Some(stamp) => stamp,
             None => {
-                let html = tera
-                    .render(template, &ctx.ctx)
+                // Into bytes straight away: `render` would grow its buffer from the template's
+                // size (a page is 5–10 times that) and then check the whole page is UTF-8,
+                // which Tera's output always is.
+                let mut html = Vec::with_capacity(PAGE_CAPACITY);
+                tera.render_to(template, &ctx.ctx, &mut html)
                     .map_err(|e| template_error(theme, &e, Some(&format!("/{path}"))))?;
                 sink.put(OutputFile {
                     path: file.clone(),
-                    contents: html.into_bytes(),
+                    contents: html,
                 })?
             }
         };
