@@ -317,16 +317,12 @@ impl<'a> Plan<'a> {
         );
         pages.extend((0..site.config.certifications.len()).map(PageKind::Certification));
         if site.config.print.catalogue {
-            pages.extend(
-                (0..pages_for(self.printed[lang].len(), CATALOGUE_PART))
-                    .map(|part| PageKind::Catalogue { part }),
-            );
+            let parts = self.parts(lang, PageKind::Catalogue { part: 0 });
+            pages.extend((0..parts).map(|part| PageKind::Catalogue { part }));
         }
         if site.config.print.labels {
-            pages.extend(
-                (0..pages_for(self.labels(lang), self.labels_per_part()))
-                    .map(|part| PageKind::Labels { part }),
-            );
+            let parts = self.parts(lang, PageKind::Labels { part: 0 });
+            pages.extend((0..parts).map(|part| PageKind::Labels { part }));
         }
         pages
     }
@@ -379,6 +375,11 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The first part of a printable page in `lang`: `catalogue/`, `ar/labels/`.
+    fn printed_base(&self, lang: LangIndex, segment: &str) -> String {
+        format!("{}{segment}/", self.site.config.lang_prefix(lang))
+    }
+
     /// Labels in one part of the label pages.
     pub(crate) fn labels_per_part(&self) -> usize {
         let print = &self.site.config.print;
@@ -394,28 +395,12 @@ impl<'a> Plan<'a> {
             PageKind::NotFound => Some(format!("{}404.html", site.config.lang_prefix(lang))),
             PageKind::Cart => site.cart.as_ref().map(|cart| cart[lang].clone()),
             PageKind::Certification(c) => certification_path(&site.config, lang, c),
-            PageKind::Catalogue { part } => {
-                let parts = pages_for(self.printed[lang].len(), CATALOGUE_PART);
-                (site.config.print.catalogue && part < parts).then(|| {
-                    let base = format!(
-                        "{}{}/",
-                        site.config.lang_prefix(lang),
-                        model::CATALOGUE_SEGMENT
-                    );
-                    paginated(&base, part)
-                })
-            }
-            PageKind::Labels { part } => {
-                let parts = pages_for(self.labels(lang), self.labels_per_part());
-                (site.config.print.labels && part < parts).then(|| {
-                    let base = format!(
-                        "{}{}/",
-                        site.config.lang_prefix(lang),
-                        model::LABELS_SEGMENT
-                    );
-                    paginated(&base, part)
-                })
-            }
+            PageKind::Catalogue { part } => (site.config.print.catalogue
+                && part < self.parts(lang, page))
+            .then(|| paginated(&self.printed_base(lang, model::CATALOGUE_SEGMENT), part)),
+            PageKind::Labels { part } => (site.config.print.labels
+                && part < self.parts(lang, page))
+            .then(|| paginated(&self.printed_base(lang, model::LABELS_SEGMENT), part)),
             PageKind::Product(p) => text_path(&site.products[p].texts),
             PageKind::Producer(p) => text_path(&site.producers[p].texts),
             PageKind::Free(p) => text_path(&site.pages[p].texts),

@@ -373,6 +373,15 @@ fn price_formatter(
     )
 }
 
+/// A picture of `static/` (a logo) shown `height` pixels high, its width keeping its shape.
+pub(super) fn logo_view(urls: &Urls, logo: &crate::config::Logo, height: u32) -> LogoView {
+    LogoView {
+        url: urls.href(&logo.file),
+        width: ((f64::from(height) * logo.width / logo.height).round() as u32).max(1),
+        height,
+    }
+}
+
 /// The site as the templates of one language see it (`site`).
 fn site_view(plan: &Plan<'_>, urls: &Urls, index: LangIndex, coop: &str) -> SiteView {
     let site = plan.site();
@@ -397,12 +406,12 @@ fn site_view(plan: &Plan<'_>, urls: &Urls, index: LangIndex, coop: &str) -> Site
         registration: config.cooperative.registration.clone(),
         founded: config.cooperative.founded,
         members: config.cooperative.members,
-        logo: config.cooperative.logo.as_ref().map(|logo| LogoView {
-            url: urls.href(&logo.file),
-            // Shown 48 px high: the width keeps the logo's shape.
-            width: ((48.0 * logo.width / logo.height).round() as u32).max(1),
-            height: 48,
-        }),
+        // Shown 48 px high.
+        logo: config
+            .cooperative
+            .logo
+            .as_ref()
+            .map(|logo| logo_view(urls, logo, 48)),
         home_url: urls.href(&config.lang_prefix(index)),
         contact: ContactView {
             whatsapp: contact.whatsapp.as_deref().map(order::whatsapp_display),

@@ -3,13 +3,12 @@
 //! canonical address under `base_url` (so printed codes follow the cooperative's domain), with
 //! `print.qr_query` added.
 
-use super::context::LangContext;
+use super::context::{LangContext, logo_view};
 use super::page::{PageContext, PageOut};
 use super::views::{
     CardView, CatalogueSection, CatalogueView, CertificationPageView, CertificationView, CoverView,
-    LabelView, LabelsView, LogoView, PartsView, PrintCard, PrintVariant, QrView,
+    LabelView, LabelsView, PartsView, PrintCard, PrintVariant, QrView,
 };
-use crate::config::Logo;
 use crate::model::Product;
 use crate::order;
 use crate::plan::{CATALOGUE_PART, PageKind};
@@ -33,7 +32,10 @@ impl LangContext<'_> {
                 body: certification.body.as_ref().map(|b| self.localized(b)),
                 number: certification.number.clone(),
                 url: certification.url.clone(),
-                logo: certification.logo.as_ref().map(|l| self.logo(l, 96)),
+                logo: certification
+                    .logo
+                    .as_ref()
+                    .map(|l| logo_view(self.urls, l, 96)),
             },
         );
         let cards: Vec<CardView> = site.certified[n]
@@ -249,16 +251,10 @@ impl LangContext<'_> {
                 .map(|p| self.urls.href(&p))
                 .unwrap_or_default(),
             url: certification.url.clone(),
-            logo: certification.logo.as_ref().map(|l| self.logo(l, 32)),
-        }
-    }
-
-    /// A picture of `static/` shown `height` pixels high, its width keeping its shape.
-    pub(super) fn logo(&self, logo: &Logo, height: u32) -> LogoView {
-        LogoView {
-            url: self.urls.href(&logo.file),
-            width: ((f64::from(height) * logo.width / logo.height).round() as u32).max(1),
-            height,
+            logo: certification
+                .logo
+                .as_ref()
+                .map(|l| logo_view(self.urls, l, 32)),
         }
     }
 
