@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::incremental::PageRecord;
+use crate::incremental::{BuildRecord, Inputs, Summary};
 use crate::lang::Lang;
 use crate::urls::Urls;
 
@@ -115,6 +115,10 @@ pub struct BuildReport {
     /// Pages rendered in this build; the others were unchanged and carried over from the
     /// previous build's output.
     pub pages_rendered: usize,
+    /// True when nothing changed since the previous build of this output (sources, options,
+    /// souk itself, the output's files): the build read no file but their stamps and wrote
+    /// nothing.
+    pub up_to_date: bool,
     /// Problems that did not stop the build.
     pub warnings: Diagnostics,
     /// How long the whole build took.
@@ -134,7 +138,9 @@ impl BuildReport {
             .collect::<Vec<_>>()
             .join(", ");
         let unchanged = total - self.pages_rendered;
-        let rendered = if unchanged > 0 {
+        let rendered = if self.up_to_date {
+            format!(", 0 rendered, {unchanged} unchanged (nothing changed since the last build)")
+        } else if unchanged > 0 {
             format!(", {} rendered, {unchanged} unchanged", self.pages_rendered)
         } else {
             String::new()
@@ -184,17 +190,57 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         check_default_cache(root, &cache_dir)?;
     }
 
+    // The stamps of every source, taken before any is read: a file changed after this has
+    // another stamp at the next build, whatever this build read of it.
+    let started_ns = now_ns();
+    let load_options = crate::load::LoadOptions {
+        base_url: options.base_url.as_deref(),
+        theme: options.theme.as_deref(),
+    };
+    let inputs = Inputs::new(
+        crate::load::inputs(root, load_options),
+        &[
+            crate::fs::normalize(root).as_os_str().as_encoded_bytes(),
+            options.base_url.as_deref().unwrap_or_default().as_bytes(),
+            options
+                .theme
+                .as_deref()
+                .map(crate::fs::normalize)
+                .unwrap_or_default()
+                .as_os_str()
+                .as_encoded_bytes(),
+        ],
+    );
+    let previous = BuildRecord::load(
+        &cache_dir,
+        lock.output(),
+        crate::write::output_id(lock.output()).as_deref(),
+    );
+    if let Some((summary, pages)) = previous
+        .up_to_date(&inputs, lock.output())
+        .and_then(|summary| Some((summary, pages_per_lang(summary)?)))
+    {
+        stage("compare sources and output with the last build");
+        return Ok(BuildReport {
+            output,
+            pages_rendered: 0,
+            files: summary.files,
+            bytes: summary.bytes,
+            images: summary.images,
+            images_encoded: 0,
+            up_to_date: true,
+            warnings: summary.warnings(),
+            pages,
+            elapsed: started.elapsed(),
+            stages,
+        });
+    }
+
     let crate::load::Loaded {
         site,
         theme,
         mut warnings,
-    } = crate::load::load(
-        root,
-        crate::load::LoadOptions {
-            base_url: options.base_url.as_deref(),
-            theme: options.theme.as_deref(),
-        },
-    )?;
+    } = crate::load::load(root, load_options)?;
     stage("load and resolve");
 
     let progress = |done: usize, total: usize| {
@@ -211,11 +257,6 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     staging.static_files(&theme.static_files)?;
     staging.images(&images)?;
     stage("static files and image links");
-    let previous = PageRecord::load(
-        &cache_dir,
-        lock.output(),
-        crate::write::output_id(lock.output()).as_deref(),
-    );
     let pages_progress = |done: usize, total: usize| {
         if let Some(report) = &options.progress {
             report(Progress::Pages { done, total });
@@ -253,31 +294,63 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     warnings.extend(limits);
     let output_id = staging.id().to_owned();
-    let written = staging.commit()?;
-    // Only a speed-up for the next build: without it, that build renders every page.
-    let _ = PageRecord::new(&output_id, std::mem::take(&mut rendered.record))
-        .save(&cache_dir, lock.output());
-    stage("swap in the output");
+    let (written, stamps) = staging.commit()?;
     warnings.sort();
+    let pages: Vec<(Lang, usize)> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.clone())
+        .zip(rendered.pages_per_lang.values().copied())
+        .collect();
+    let summary = Summary::new(
+        pages.iter().map(|(l, n)| (l.to_string(), *n)).collect(),
+        (written.files, written.bytes),
+        images.images.len(),
+        &warnings,
+    );
+    // Only a speed-up for the next build: without it, that build renders every page.
+    let _ = BuildRecord::new(
+        &output_id,
+        inputs,
+        started_ns,
+        stamps,
+        std::mem::take(&mut rendered.record),
+        summary,
+    )
+    .save(&cache_dir, lock.output());
+    stage("swap in the output");
     let pages_rendered = rendered.pages_per_lang.values().sum::<usize>() - rendered.reused;
     Ok(BuildReport {
         output,
-        pages: site
-            .config
-            .languages
-            .iter()
-            .map(|l| l.code.clone())
-            .zip(rendered.pages_per_lang)
-            .collect(),
+        pages,
         files: written.files,
         bytes: written.bytes,
         images: images.images.len(),
         images_encoded: images.encoded,
         pages_rendered,
+        up_to_date: false,
         warnings,
         elapsed: started.elapsed(),
         stages,
     })
+}
+
+/// The pages per language a record says, if every code in it is a language code (the cache is
+/// not trusted).
+fn pages_per_lang(summary: &Summary) -> Option<Vec<(Lang, usize)>> {
+    summary
+        .pages
+        .iter()
+        .map(|(code, n)| Some((Lang::parse(code)?, *n)))
+        .collect()
+}
+
+/// Now, in nanoseconds since 1970 (0 if the clock says otherwise).
+fn now_ns() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// The default cache, `SITE/.souk-cache`, is part of the site folder, which a contributor's

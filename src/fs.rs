@@ -220,3 +220,73 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     drop(file);
     std::fs::rename(&tmp, path)
 }
+
+/// One entry of a folder tree as the file system describes it, without reading any file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TreeEntry {
+    /// A folder (its files are entries of their own).
+    Folder,
+    /// A file and its stamp.
+    File(FileStamp),
+    /// A symbolic link: its own stamp and its target's (none when it leads nowhere), since
+    /// souk reads through a link that stays inside the site.
+    Link(FileStamp, Option<FileStamp>),
+    /// A symbolic link to a folder, whose files are not described.
+    LinkedFolder,
+}
+
+impl TreeEntry {
+    /// The entry of the link at `path`, whose own metadata is `meta`.
+    pub fn link(path: &Path, meta: &std::fs::Metadata) -> TreeEntry {
+        match std::fs::metadata(path) {
+            Ok(target) if target.is_dir() => TreeEntry::LinkedFolder,
+            Ok(target) => TreeEntry::Link(FileStamp::of(meta), Some(FileStamp::of(&target))),
+            Err(_) => TreeEntry::Link(FileStamp::of(meta), None),
+        }
+    }
+}
+
+/// Every entry under `dir` (itself not included), as `prefix/relative/path` (or
+/// `relative/path` under an empty prefix) with `/`
+/// separators, in a fixed order (each folder's entries by name, a folder's own entries right
+/// after it); links are described, never followed. Folders are read in
+/// parallel: a catalogue is a folder of tens of thousands of folders. A folder that cannot be
+/// read is listed without its entries (whoever reads it reports the error).
+pub fn tree(dir: &Path, prefix: &str) -> Vec<(String, TreeEntry)> {
+    use rayon::prelude::*;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<(String, std::fs::DirEntry)> = entries
+        .filter_map(Result::ok)
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            (path, entry)
+        })
+        .collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    entries
+        .into_par_iter()
+        .flat_map_iter(|(path, entry)| {
+            let Ok(meta) = entry.metadata() else {
+                // Gone since the folder was read: a later walk will not list it either.
+                return Vec::new();
+            };
+            let kind = meta.file_type();
+            if kind.is_dir() {
+                let mut below = tree(&entry.path(), &path);
+                below.insert(0, (path, TreeEntry::Folder));
+                below
+            } else if kind.is_symlink() {
+                vec![(path, TreeEntry::link(&entry.path(), &meta))]
+            } else {
+                vec![(path, TreeEntry::File(FileStamp::of(&meta)))]
+            }
+        })
+        .collect()
+}

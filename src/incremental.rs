@@ -10,6 +10,11 @@
 //! whatever a template can see is in the hash. What is not in any context, the templates
 //! themselves, goes into every hash.
 //!
+//! A build whose sources, options and program are those of the previous build of the same
+//! output folder, and whose output is still exactly what that build wrote, has nothing to do:
+//! it checks the file stamps of both (see [`Inputs`]) and says again what the previous build
+//! said, without loading the site.
+//!
 //! The record of the previous build lives in the cache folder (never published), one file per
 //! output folder, and names the output it describes by the id in that folder's marker file: a
 //! record is used only for the very folder it was written with.
@@ -20,43 +25,160 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fs::FileStamp;
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::fs::{FileStamp, TreeEntry};
 
 /// A page's hash: of everything its rendering depends on.
 pub(crate) type Fingerprint = [u8; 32];
 
-/// The pages of one build: output path → fingerprint and the written file's stamp.
+/// How close to the start of a build a source may have been modified for its stamp to prove
+/// nothing: a second change within the same clock tick of the file system (2 s on FAT) keeps
+/// size and time, and an editor writing in place keeps the inode (git's "racy clean" entries).
+const RACY_NS: u128 = 2_000_000_000;
+
+/// The record of one build of one output folder, for the next build of it.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct PageRecord {
-    /// The id in the marker of the output folder these pages are in.
+pub(crate) struct BuildRecord {
+    /// The id in the marker of the output folder these files are in.
     output_id: String,
-    pages: HashMap<String, Recorded>,
+    /// What the build read, when every stamp of it proves something.
+    inputs: Option<Inputs>,
+    /// Every file the build put in the output, with its stamp: what proves that the file now
+    /// there is the very one written (a file put there by another build, or edited by hand,
+    /// has another stamp).
+    files: HashMap<String, FileStamp>,
+    /// The fingerprint of each page, by its file in the output.
+    pages: HashMap<String, String>,
+    /// What the build reported, said again by a build that finds nothing changed.
+    summary: Summary,
 }
 
-/// One page of the record. The stamp (inode, size, modification time) is what proves that the
-/// file now in the output is the very one rendered from this fingerprint: a page put there by
-/// another build, or edited by hand, has another, and is rendered again.
-#[derive(Debug, Serialize, Deserialize)]
-struct Recorded {
-    fingerprint: String,
-    stamp: FileStamp,
+/// Everything a build read, as the file system describes it, and how it was asked: the program
+/// and the command's options.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Inputs {
+    key: String,
+    entries: Vec<(String, TreeEntry)>,
 }
 
-impl PageRecord {
-    /// A record of the pages just written into the output folder with marker `output_id`.
+impl Inputs {
+    /// The sources `entries` (from [`crate::load::inputs`]) read with `options` (each a part of
+    /// the command that changes the output, such as `--base-url`) by this program.
+    pub(crate) fn new(entries: Vec<(String, TreeEntry)>, options: &[&[u8]]) -> Inputs {
+        let mut key = blake3::Hasher::new();
+        key.update(program_salt());
+        for option in options {
+            key.update(&(option.len() as u64).to_le_bytes());
+            key.update(option);
+        }
+        Inputs {
+            key: key.finalize().to_hex().to_string(),
+            entries,
+        }
+    }
+
+    /// These inputs if their stamps can tell a later change from them: none when a source was
+    /// modified within [`RACY_NS`] of `started_ns` (the moment they were taken, before any was
+    /// read) or a link leads to a folder, whose files the stamps do not describe.
+    fn trusted(self, started_ns: u128) -> Option<Inputs> {
+        let recent = |stamp: &FileStamp| stamp.modified_ns + RACY_NS > started_ns;
+        let doubtful = self.entries.iter().any(|(_, entry)| match entry {
+            TreeEntry::Folder => false,
+            TreeEntry::File(stamp) => recent(stamp),
+            TreeEntry::Link(link, target) => recent(link) || target.as_ref().is_some_and(recent),
+            TreeEntry::LinkedFolder => true,
+        });
+        (!doubtful).then_some(self)
+    }
+}
+
+/// What a build reported: the part of [`crate::build::BuildReport`] a build that finds
+/// nothing changed says again.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub(crate) struct Summary {
+    /// HTML pages per language code, in the site's order.
+    pub(crate) pages: Vec<(String, usize)>,
+    /// Files in the output.
+    pub(crate) files: usize,
+    /// Their total size in bytes.
+    pub(crate) bytes: u64,
+    /// Photos the site uses.
+    pub(crate) images: usize,
+    /// The warnings, each as it was shown.
+    warnings: Vec<Warning>,
+}
+
+/// A warning kept in the record. Read back, it is made again through [`Diagnostic::warning`],
+/// which escapes control characters: the cache is not trusted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Warning {
+    file: String,
+    at: Option<(u64, u64)>,
+    message: String,
+    hint: Option<String>,
+}
+
+impl Summary {
+    /// What a build reports: its pages per language, files, bytes, photos and warnings.
+    pub(crate) fn new(
+        pages: Vec<(String, usize)>,
+        (files, bytes): (usize, u64),
+        images: usize,
+        warnings: &Diagnostics,
+    ) -> Summary {
+        let warnings = warnings
+            .warnings()
+            .map(|d| Warning {
+                file: d.file.to_string_lossy().into_owned(),
+                at: d.position.map(|p| (p.line, p.column)),
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+            })
+            .collect();
+        Summary {
+            pages,
+            files,
+            bytes,
+            images,
+            warnings,
+        }
+    }
+
+    /// The warnings, as diagnostics again.
+    pub(crate) fn warnings(&self) -> Diagnostics {
+        let mut all = Diagnostics::new();
+        for w in &self.warnings {
+            let position = w.at.map(|(line, column)| Position { line, column });
+            let mut d = Diagnostic::warning(&w.file, &w.message).at(position);
+            if let Some(hint) = &w.hint {
+                d = d.hint(hint);
+            }
+            all.push(d);
+        }
+        all
+    }
+}
+
+impl BuildRecord {
+    /// A record of the build that just wrote `files` (every file, with its stamp) into the
+    /// output folder with marker `output_id`, having read `inputs` from `started_ns` on.
     pub(crate) fn new(
         output_id: &str,
-        pages: impl IntoIterator<Item = (String, Fingerprint, FileStamp)>,
+        inputs: Inputs,
+        started_ns: u128,
+        files: impl IntoIterator<Item = (String, FileStamp)>,
+        pages: impl IntoIterator<Item = (String, Fingerprint)>,
+        summary: Summary,
     ) -> Self {
-        PageRecord {
+        BuildRecord {
             output_id: output_id.to_owned(),
+            inputs: inputs.trusted(started_ns),
+            files: files.into_iter().collect(),
             pages: pages
                 .into_iter()
-                .map(|(path, fingerprint, stamp)| {
-                    let fingerprint = hex(&fingerprint);
-                    (path, Recorded { fingerprint, stamp })
-                })
+                .map(|(path, fingerprint)| (path, hex(&fingerprint)))
                 .collect(),
+            summary,
         }
     }
 
@@ -64,13 +186,13 @@ impl PageRecord {
     /// still the one it describes: `output_id` is the build id in that folder's marker now
     /// (none when it has no marker). A record that cannot be read (damaged, or from an older
     /// souk) is none: every page is rendered.
-    pub(crate) fn load(cache_dir: &Path, output: &Path, output_id: Option<&str>) -> PageRecord {
+    pub(crate) fn load(cache_dir: &Path, output: &Path, output_id: Option<&str>) -> BuildRecord {
         let Some(id) = output_id else {
-            return PageRecord::default();
+            return BuildRecord::default();
         };
         std::fs::read(record_path(cache_dir, output))
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<PageRecord>(&bytes).ok())
+            .and_then(|bytes| serde_json::from_slice::<BuildRecord>(&bytes).ok())
             .filter(|record| record.output_id == id)
             .unwrap_or_default()
     }
@@ -88,7 +210,33 @@ impl PageRecord {
     /// `fingerprint`.
     pub(crate) fn unchanged(&self, path: &str, fingerprint: &Fingerprint) -> Option<&FileStamp> {
         let recorded = self.pages.get(path)?;
-        (recorded.fingerprint == hex(fingerprint)).then_some(&recorded.stamp)
+        (*recorded == hex(fingerprint))
+            .then(|| self.files.get(path))
+            .flatten()
+    }
+
+    /// What the previous build reported, if it read exactly `inputs` and `output` still holds
+    /// exactly the files it wrote (no file more, none less, none changed): then a build now
+    /// would make the same output, byte for byte, and has nothing to do.
+    pub(crate) fn up_to_date(&self, inputs: &Inputs, output: &Path) -> Option<&Summary> {
+        if self.inputs.as_ref() != Some(inputs) {
+            return None;
+        }
+        let found = crate::fs::tree(output, "");
+        let mut files = 0;
+        for (path, entry) in &found {
+            match entry {
+                TreeEntry::Folder => {}
+                TreeEntry::File(stamp) => {
+                    if self.files.get(path) != Some(stamp) {
+                        return None;
+                    }
+                    files += 1;
+                }
+                TreeEntry::Link(..) | TreeEntry::LinkedFolder => return None,
+            }
+        }
+        (files == self.files.len()).then_some(&self.summary)
     }
 }
 

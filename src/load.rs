@@ -8,6 +8,50 @@ use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 use crate::theme::Theme;
 
+/// Every file and folder at the top of a site that a load reads: its settings, content, static
+/// files, templates, themes and UI strings. Nothing else there (the output, the cache, `.git`,
+/// publishing workflows) can change what a build makes.
+pub(crate) const SOURCES: [&str; 10] = [
+    crate::config::CONFIG_FILE,
+    crate::source::PRODUCTS.0,
+    crate::source::CATEGORIES.0,
+    crate::source::PRODUCERS.0,
+    crate::source::PAGES.0,
+    crate::source::HOME,
+    crate::source::STATIC,
+    crate::theme::TEMPLATES,
+    crate::theme::THEMES,
+    crate::theme::I18N,
+];
+
+/// What the file system says of everything a load of `root` would read (with `options`),
+/// without reading it: the entries of [`SOURCES`] and of a theme folder given on the command
+/// line (its paths start with `--theme`). Two equal lists mean the same sources, down to the
+/// file-stamp trade-off of [`crate::fs::FileStamp`].
+pub(crate) fn inputs(root: &Path, options: LoadOptions<'_>) -> Vec<(String, crate::fs::TreeEntry)> {
+    use crate::fs::{FileStamp, TreeEntry};
+    let mut entries = Vec::new();
+    for name in SOURCES {
+        let path = root.join(name);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let kind = meta.file_type();
+        if kind.is_dir() {
+            entries.push((name.to_owned(), TreeEntry::Folder));
+            entries.extend(crate::fs::tree(&path, name));
+        } else if kind.is_symlink() {
+            entries.push((name.to_owned(), TreeEntry::link(&path, &meta)));
+        } else {
+            entries.push((name.to_owned(), TreeEntry::File(FileStamp::of(&meta))));
+        }
+    }
+    if let Some(theme) = options.theme {
+        entries.extend(crate::fs::tree(theme, "--theme"));
+    }
+    entries
+}
+
 /// What the person running souk chose on the command line.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct LoadOptions<'a> {

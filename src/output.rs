@@ -16,9 +16,9 @@ pub(crate) struct OutputFile {
 
 /// Where made files go: the staging folder of a build ([`crate::write::Staging`]).
 pub(crate) trait Sink: Sync {
-    /// Writes a file; returns its stamp for the record of this build.
-    fn put(&self, file: OutputFile) -> Result<FileStamp, Diagnostic>;
+    /// Writes a file.
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
     /// Carries the previous build's file at `path`, recorded with `stamp`, over unchanged;
-    /// `None` when it cannot (it is not that file any more), and the page is rendered after all.
-    fn keep(&self, path: &str, stamp: &FileStamp) -> Option<FileStamp>;
+    /// false when it cannot (it is not that file any more), and the page is rendered after all.
+    fn keep(&self, path: &str, stamp: &FileStamp) -> bool;
 }

@@ -13,6 +13,12 @@ use crate::lang::PerLang;
 /// The default theme, compiled into the binary so souk works without any other file.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 pub(crate) const DEFAULT_THEME_NAME: &str = "default";
+/// The site's own templates, which win over the theme's.
+pub(crate) const TEMPLATES: &str = "templates";
+/// The site's themes, one folder each.
+pub(crate) const THEMES: &str = "themes";
+/// The site's own UI strings, `i18n/<lang>.yaml`, which win over the theme's.
+pub(crate) const I18N: &str = "i18n";
 
 /// The languages the built-in theme has UI strings in (its `i18n/<code>.yaml`), sorted.
 pub(crate) fn builtin_languages() -> Vec<String> {
@@ -116,14 +122,14 @@ pub(crate) fn load(
 
     // The site's own files win over the theme's.
     let site_real = crate::fs::normalize(site);
-    let templates_dir = site.join("templates");
+    let templates_dir = site.join(TEMPLATES);
     for (name, file) in walk(
         &site_real,
         &templates_dir,
-        Path::new("templates"),
+        Path::new(TEMPLATES),
         &mut problems,
     ) {
-        let shown = Path::new("templates").join(&name);
+        let shown = Path::new(TEMPLATES).join(&name);
         match crate::fs::read_text(site, &file) {
             Ok(source) => {
                 templates.insert(
@@ -166,7 +172,7 @@ pub(crate) fn load(
 /// The theme named in `souk.yaml`: a folder of the site's `themes/`, or built in.
 fn named_theme(site: &Path, config: &SiteConfig) -> Result<(Origin, PathBuf, PathBuf), Diagnostic> {
     let name = config.theme.as_str();
-    let shown = PathBuf::from("themes").join(name);
+    let shown = PathBuf::from(THEMES).join(name);
     if !crate::fs::bare_name(name) || name.starts_with('.') {
         return Err(Diagnostic::error(
             crate::config::CONFIG_FILE,
@@ -174,7 +180,7 @@ fn named_theme(site: &Path, config: &SiteConfig) -> Result<(Origin, PathBuf, Pat
         )
         .hint("put the theme in `themes/<name>/` and write only `<name>` here; to use a theme from outside the site, pass its folder with `souk build --theme DIR`"));
     }
-    let folder = site.join("themes").join(name);
+    let folder = site.join(THEMES).join(name);
     if folder.is_dir() {
         let site_real = crate::fs::normalize(site);
         let real = crate::fs::normalize(&folder);
@@ -195,7 +201,7 @@ fn named_theme(site: &Path, config: &SiteConfig) -> Result<(Origin, PathBuf, Pat
         ));
     }
     let mut known: Vec<String> = vec![DEFAULT_THEME_NAME.to_owned()];
-    if let Ok(entries) = std::fs::read_dir(site.join("themes")) {
+    if let Ok(entries) = std::fs::read_dir(site.join(THEMES)) {
         known.extend(
             entries
                 .filter_map(Result::ok)
@@ -240,9 +246,9 @@ fn load_strings(
         .map(|language| {
             let code = language.code.as_str();
             let mut strings = theme_strings.get(code).cloned().unwrap_or_default();
-            let site_file = site.join("i18n").join(format!("{code}.yaml"));
+            let site_file = site.join(I18N).join(format!("{code}.yaml"));
             if site_file.is_file() {
-                let shown = PathBuf::from("i18n").join(format!("{code}.yaml"));
+                let shown = PathBuf::from(I18N).join(format!("{code}.yaml"));
                 match crate::fs::read_text(site, &site_file).and_then(|text| {
                     crate::yaml::parse::<BTreeMap<String, String>>(&shown, &text, 0)
                 }) {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::diagnostics::Diagnostic;
 use crate::fs::{FileStamp, io_reason};
@@ -67,19 +67,7 @@ pub fn check_output(site: &Path, output: &Path) -> Result<(), Diagnostic> {
             .next()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .unwrap_or_default();
-        let sources = [
-            "products",
-            "categories",
-            "producers",
-            "pages",
-            "home",
-            "static",
-            "templates",
-            "themes",
-            "i18n",
-            crate::config::CONFIG_FILE,
-        ];
-        if sources.contains(&first.as_str()) {
+        if crate::load::SOURCES.contains(&first.as_str()) {
             return Err(refuse(format!(
                 "the output folder is inside the site's `{first}`, which a build would replace"
             )));
@@ -249,11 +237,18 @@ pub(crate) struct Staging<'lock> {
     id: String,
     dir: PathBuf,
     lock: &'lock OutputLock,
-    files: AtomicUsize,
     bytes: AtomicU64,
-    /// The largest file written so far, for the host's limit per file.
-    largest: std::sync::Mutex<Option<(String, u64)>>,
+    written: std::sync::Mutex<Written>,
     committed: bool,
+}
+
+/// The files of a staging folder so far.
+#[derive(Default)]
+struct Written {
+    /// Every file with its stamp, for the record of this build.
+    stamps: Vec<(String, FileStamp)>,
+    /// The largest, for the host's limit per file.
+    largest: Option<(String, u64)>,
 }
 
 impl<'lock> Staging<'lock> {
@@ -281,9 +276,8 @@ impl<'lock> Staging<'lock> {
             id,
             dir,
             lock,
-            files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
-            largest: std::sync::Mutex::new(None),
+            written: std::sync::Mutex::default(),
             committed: false,
         };
         staging.put(MARKER, marker_text(&staging.id).as_bytes())?;
@@ -298,18 +292,18 @@ impl<'lock> Staging<'lock> {
     /// Carries `relative` over from the current output folder (the previous build) if it is
     /// there and still exactly the file recorded as `stamp` (same inode, size and modification
     /// time: a page another build or a hand put there is not it): a hard link, or a copy
-    /// across disks. The stamp of the carried file, or `None` when the page must be rendered.
-    pub(crate) fn keep(&self, relative: &str, stamp: &FileStamp) -> Option<FileStamp> {
+    /// across disks. False when the page must be rendered.
+    pub(crate) fn keep(&self, relative: &str, stamp: &FileStamp) -> bool {
         let from = self.lock.output().join(relative);
         match std::fs::symlink_metadata(&from) {
             Ok(meta) if meta.is_file() && FileStamp::of(&meta) == *stamp => {}
-            _ => return None,
+            _ => return false,
         }
-        self.carry(&from, relative, stamp.size)
+        self.carry(&from, relative, stamp.size).is_some()
     }
 
     /// Links (or copies) `from` into the staging folder at `relative`, if it has `size` bytes.
-    fn carry(&self, from: &Path, relative: &str, size: u64) -> Option<FileStamp> {
+    fn carry(&self, from: &Path, relative: &str, size: u64) -> Option<()> {
         let to = self.dir.join(relative);
         if let Some(dir) = to.parent() {
             std::fs::create_dir_all(dir).ok()?;
@@ -321,13 +315,12 @@ impl<'lock> Staging<'lock> {
             .flatten()
             .map(|meta| FileStamp::of(&meta))
             .filter(|stamp| stamp.size == size)?;
-        self.count(relative, size);
-        Some(stamp)
+        self.count(relative, stamp);
+        Some(())
     }
 
-    /// Writes one file (from any thread); `relative` is `/`-separated. Returns the new file's
-    /// stamp, for the record of this build.
-    pub(crate) fn put(&self, relative: &str, bytes: &[u8]) -> Result<FileStamp, Diagnostic> {
+    /// Writes one file (from any thread); `relative` is `/`-separated.
+    pub(crate) fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         use std::io::Write;
         let path = self.dir.join(relative);
         if let Some(dir) = path.parent() {
@@ -341,33 +334,36 @@ impl<'lock> Staging<'lock> {
         let mut file = std::fs::File::create(&path).map_err(cannot)?;
         file.write_all(bytes).map_err(cannot)?;
         let stamp = FileStamp::of(&file.metadata().map_err(cannot)?);
-        self.count(relative, bytes.len() as u64);
-        Ok(stamp)
+        self.count(relative, stamp);
+        Ok(())
     }
 
-    fn count(&self, relative: &str, bytes: u64) {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
-        let mut largest = self
+    fn count(&self, relative: &str, stamp: FileStamp) {
+        self.bytes.fetch_add(stamp.size, Ordering::Relaxed);
+        let mut written = self.written();
+        if written
             .largest
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if largest.as_ref().is_none_or(|(_, size)| bytes > *size) {
-            *largest = Some((relative.to_owned(), bytes));
+            .as_ref()
+            .is_none_or(|(_, size)| stamp.size > *size)
+        {
+            written.largest = Some((relative.to_owned(), stamp.size));
         }
+        written.stamps.push((relative.to_owned(), stamp));
+    }
+
+    fn written(&self) -> std::sync::MutexGuard<'_, Written> {
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// What has been written so far: files, bytes, the largest file.
     pub(crate) fn totals(&self) -> (usize, u64, Option<(String, u64)>) {
-        let largest = self
-            .largest
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
+        let written = self.written();
         (
-            self.files.load(Ordering::Relaxed),
+            written.stamps.len(),
             self.bytes.load(Ordering::Relaxed),
-            largest,
+            written.largest.clone(),
         )
     }
 
@@ -444,23 +440,26 @@ impl<'lock> Staging<'lock> {
         })
     }
 
-    /// Puts the staging folder in place of the output.
-    pub(crate) fn commit(mut self) -> Result<WriteReport, Diagnostic> {
+    /// Puts the staging folder in place of the output. Returns what was written, and every
+    /// file with its stamp (unchanged by the swap, which moves the folder).
+    pub(crate) fn commit(mut self) -> Result<(WriteReport, Vec<(String, FileStamp)>), Diagnostic> {
         swap(&self.dir, self.lock.output())?;
         self.committed = true;
-        Ok(WriteReport {
-            files: self.files.load(Ordering::Relaxed),
+        let stamps = std::mem::take(&mut self.written().stamps);
+        let report = WriteReport {
+            files: stamps.len(),
             bytes: self.bytes.load(Ordering::Relaxed),
-        })
+        };
+        Ok((report, stamps))
     }
 }
 
 impl crate::output::Sink for Staging<'_> {
-    fn put(&self, file: crate::output::OutputFile) -> Result<FileStamp, Diagnostic> {
+    fn put(&self, file: crate::output::OutputFile) -> Result<(), Diagnostic> {
         Staging::put(self, &file.path, &file.contents)
     }
 
-    fn keep(&self, path: &str, stamp: &FileStamp) -> Option<FileStamp> {
+    fn keep(&self, path: &str, stamp: &FileStamp) -> bool {
         Staging::keep(self, path, stamp)
     }
 }

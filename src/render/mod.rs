@@ -16,9 +16,8 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::fs::FileStamp;
 use crate::images::ImageSet;
-use crate::incremental::{self, Fingerprint, PageRecord};
+use crate::incremental::{self, BuildRecord, Fingerprint};
 use crate::lang::{LangIndex, PerLang};
 use crate::model::Site;
 use crate::output::{OutputFile, Sink};
@@ -37,8 +36,8 @@ pub(crate) struct Rendered {
     pub(crate) pages_per_lang: PerLang<usize>,
     /// Pages carried over from the previous build instead of being rendered again.
     pub(crate) reused: usize,
-    /// Every page's output path, fingerprint and file stamp: the record for the next build.
-    pub(crate) record: Vec<(String, Fingerprint, FileStamp)>,
+    /// Every page's output path and fingerprint: for the record of this build.
+    pub(crate) record: Vec<(String, Fingerprint)>,
 }
 
 /// Renders every page of every language the plan lists, then the sitemaps and feeds. A page
@@ -48,7 +47,7 @@ pub(crate) fn render(
     theme: &Theme,
     images: &ImageSet,
     urls: &Urls,
-    previous: &PageRecord,
+    previous: &BuildRecord,
     sink: &dyn Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Rendered, Diagnostics> {

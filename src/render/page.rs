@@ -9,8 +9,7 @@ use super::context::LangContext;
 use super::template_error;
 use super::views::PageView;
 use crate::diagnostics::Diagnostic;
-use crate::fs::FileStamp;
-use crate::incremental::{self, Fingerprint, PageRecord};
+use crate::incremental::{self, BuildRecord, Fingerprint};
 use crate::output::{OutputFile, Sink};
 use crate::plan::{self, PageKind};
 use crate::seo::{self, PageSeo, sitemap};
@@ -77,14 +76,14 @@ impl PageOut {
 pub(super) struct Renderer<'a> {
     pub(super) tera: &'a Tera,
     pub(super) theme: &'a Theme,
-    pub(super) previous: &'a PageRecord,
+    pub(super) previous: &'a BuildRecord,
     pub(super) sink: &'a dyn Sink,
 }
 
 /// One page done.
 pub(super) struct PageDone {
     pub(super) entry: Option<sitemap::Entry>,
-    pub(super) record: Option<(String, Fingerprint, FileStamp)>,
+    pub(super) record: Option<(String, Fingerprint)>,
     pub(super) reused: bool,
 }
 
@@ -154,22 +153,19 @@ impl LangContext<'_> {
         let fingerprint = ctx.hash.finish();
         let kept = fingerprint
             .and_then(|f| previous.unchanged(&file, &f))
-            .and_then(|stamp| sink.keep(&file, stamp));
-        let stamp = match kept {
-            Some(stamp) => stamp,
-            None => {
-                // Into bytes straight away: `render` would grow its buffer from the template's
-                // size (a page is 5–10 times that) and then check the whole page is UTF-8,
-                // which Tera's output always is.
-                let mut html = Vec::with_capacity(PAGE_CAPACITY);
-                tera.render_to(template, &ctx.ctx, &mut html)
-                    .map_err(|e| template_error(theme, &e, Some(&format!("/{path}"))))?;
-                sink.put(OutputFile {
-                    path: file.clone(),
-                    contents: html,
-                })?
-            }
-        };
+            .is_some_and(|stamp| sink.keep(&file, stamp));
+        if !kept {
+            // Into bytes straight away: `render` would grow its buffer from the template's
+            // size (a page is 5–10 times that) and then check the whole page is UTF-8,
+            // which Tera's output always is.
+            let mut html = Vec::with_capacity(PAGE_CAPACITY);
+            tera.render_to(template, &ctx.ctx, &mut html)
+                .map_err(|e| template_error(theme, &e, Some(&format!("/{path}"))))?;
+            sink.put(OutputFile {
+                path: file.clone(),
+                contents: html,
+            })?;
+        }
         let entry = kind.in_sitemap().then_some(sitemap::Entry {
             path,
             alternates,
@@ -178,8 +174,8 @@ impl LangContext<'_> {
         });
         Ok(PageDone {
             entry,
-            record: fingerprint.map(|f| (file, f, stamp)),
-            reused: kept.is_some(),
+            record: fingerprint.map(|f| (file, f)),
+            reused: kept,
         })
     }
 }

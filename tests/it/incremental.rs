@@ -69,12 +69,29 @@ fn two_products() -> TestSite {
     site
 }
 
+/// Writes other bytes of the same length into `path`, in place, and gives it back its
+/// modification time: the same stamp (size, time, inode), other content.
+fn rewrite_keeping_stamp(path: &std::path::Path, byte: u8) {
+    let meta = std::fs::metadata(path).unwrap();
+    std::fs::write(path, vec![byte; meta.len() as usize]).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(meta.modified().unwrap())
+        .unwrap();
+}
+
 #[test]
 fn a_rebuild_with_nothing_changed_renders_nothing() {
     let site = two_products();
     let first = site.built().report;
     assert_eq!(first.pages_rendered, 22);
     let (report, changed) = rebuild(&site);
+    // The sources were written a moment before the first build: their stamps prove nothing
+    // (see `sources_changed_within_the_same_clock_tick_are_read_again`), so every source was
+    // read again, and the pages' fingerprints found nothing to render.
+    assert!(!report.up_to_date);
     assert_eq!(report.pages_rendered, 0);
     assert_eq!(changed, Vec::<String>::new());
     assert!(
@@ -229,4 +246,181 @@ fn a_photo_with_the_same_size_and_time_is_not_read_again() {
         errors.starts_with("error: products/argan-oil/bottle.jpg: this photo cannot be used"),
         "{errors}"
     );
+}
+
+#[test]
+fn nothing_changed_since_the_last_build_is_told_from_the_stamps_alone() {
+    let site = two_products();
+    // A product without a photo: a warning, with its hint, to be said again.
+    site.edit(
+        "products/amlou/product.yaml",
+        "images:\n  - file: bottle.jpg\n    alt: { fr: Un flacon, ar: قارورة }\n",
+        "",
+    );
+    site.age();
+    let first = site.built().report;
+    let (report, changed) = rebuild(&site);
+    assert!(report.up_to_date);
+    assert_eq!(changed, Vec::<String>::new());
+    assert_eq!(report.pages_rendered, 0);
+    assert!(
+        report.summary().starts_with(
+            "built 22 pages (fr 11, ar 11), 0 rendered, 22 unchanged (nothing changed since the last build), 2 photos (0 processed), "
+        ),
+        "{}",
+        report.summary()
+    );
+    // The same report as the build that made the output, warnings included.
+    assert_eq!(report.pages, first.pages);
+    assert_eq!(
+        (report.files, report.bytes, report.images),
+        (first.files, first.bytes, first.images)
+    );
+    assert!(
+        first
+            .warnings
+            .to_string()
+            .contains("products/amlou/product.yaml: this product has no photo\n  hint: "),
+        "{}",
+        first.warnings
+    );
+    assert_eq!(report.warnings, first.warnings);
+    // No source is even read: other bytes with the same stamp are trusted as unchanged (git's
+    // trade-off, as for photos). Had the build read this file, it would have failed.
+    rewrite_keeping_stamp(&site.path("products/amlou/product.yaml"), b'!');
+    let report = site.built().report;
+    assert!(report.up_to_date);
+}
+
+#[test]
+fn sources_changed_within_the_same_clock_tick_are_read_again() {
+    let site = two_products();
+    site.built();
+    // Changed right after the build, keeping size, time and inode: the stamp is the one the
+    // build recorded, but it was recorded too close to the change to prove anything.
+    rewrite_keeping_stamp(&site.path("products/amlou/product.yaml"), b'!');
+    let errors = site.errors();
+    assert!(
+        errors.starts_with("error: products/amlou/product.yaml:"),
+        "{errors}"
+    );
+}
+
+/// Builds the aged site, makes `change`, and rebuilds: the output must be a clean build's and
+/// the build must not have taken it for unchanged. Returns the pages whose bytes changed.
+fn after(change: impl FnOnce(&TestSite)) -> Vec<String> {
+    let site = two_products();
+    site.age();
+    site.built();
+    change(&site);
+    let (report, changed) = rebuild(&site);
+    assert!(!report.up_to_date, "{}", report.summary());
+    changed
+}
+
+#[test]
+fn every_kind_of_change_is_rebuilt_as_a_clean_build() {
+    // A translation removed, then added: the Arabic page goes or comes, and every Arabic
+    // listing that shows the product.
+    let removed = after(|site| {
+        site.remove("products/amlou/ar.md");
+    });
+    assert!(
+        removed.contains(&"ar/products/أملو/index.html".to_owned()),
+        "{removed:?}"
+    );
+    assert!(
+        removed
+            .iter()
+            .all(|p| p.starts_with("ar/") || p == "products/amlou/index.html"),
+        "{removed:?}"
+    );
+    let added = after(|site| {
+        site.write(
+            "products/argan-oil/fr.md",
+            "---\nname: Huile d'argan\n---\nUne huile.\n",
+        );
+        site.remove("products/argan-oil/ar.md");
+    });
+    assert!(!added.is_empty());
+    // A category's name in French: every French page (its menu) and no Arabic one.
+    let renamed = after(|site| {
+        site.edit(
+            "categories/oils/fr.md",
+            "name: Huiles",
+            "name: Huiles du Souss",
+        );
+    });
+    assert!(renamed.contains(&"categories/oils/index.html".to_owned()));
+    assert!(renamed.iter().all(|p| !p.starts_with("ar/")), "{renamed:?}");
+    // A category's folder renamed, its products moved along: new addresses.
+    let moved = after(|site| {
+        std::fs::rename(site.path("categories/oils"), site.path("categories/huiles")).unwrap();
+        site.edit(
+            "products/argan-oil/product.yaml",
+            "category: oils",
+            "category: huiles",
+        );
+        site.edit(
+            "products/amlou/product.yaml",
+            "category: oils",
+            "category: huiles",
+        );
+    });
+    assert!(moved.contains(&"categories/huiles/index.html".to_owned()));
+    assert!(moved.contains(&"categories/oils/index.html".to_owned()));
+    // A product deleted: its pages are gone from the output.
+    let deleted = after(|site| {
+        site.remove("products/amlou");
+    });
+    assert!(deleted.contains(&"products/amlou/index.html".to_owned()));
+    // A static file added, a template changed, the settings changed.
+    after(|site| {
+        site.write("static/robots-extra.txt", "x");
+    });
+    let template = after(|site| {
+        site.write(
+            "templates/404.html",
+            "{% extends \"base.html\" %}{% block content %}<h1>Perdu</h1>{% endblock content %}",
+        );
+    });
+    assert_eq!(template, ["404.html", "ar/404.html"]);
+    let settings = after(|site| {
+        site.edit("souk.yaml", "items_per_page: 2", "items_per_page: 1");
+    });
+    assert!(
+        settings.contains(&"products/page/2/index.html".to_owned()),
+        "{settings:?}"
+    );
+}
+
+#[test]
+fn a_change_to_the_output_or_the_options_is_not_taken_for_nothing() {
+    let site = two_products();
+    site.age();
+    site.built();
+    // A file added to the output by hand: a clean build has no such file.
+    std::fs::write(site.output().join("extra.html"), "mine").unwrap();
+    let (report, changed) = rebuild(&site);
+    assert!(!report.up_to_date);
+    assert_eq!(changed, ["extra.html"]);
+    // A page edited by hand: rendered again.
+    std::fs::write(site.output().join("ar/index.html"), "edited").unwrap();
+    let (report, changed) = rebuild(&site);
+    assert!(!report.up_to_date);
+    assert_eq!(changed, ["ar/index.html"]);
+    // Another address on the command line.
+    let moved = build(&BuildOptions {
+        base_url: Some("https://preview.coop.example/".to_owned()),
+        ..site.options()
+    })
+    .unwrap();
+    assert!(!moved.up_to_date);
+    assert_eq!(moved.pages_rendered, 22);
+    // And back: nothing is taken from the preview build.
+    let (report, _) = rebuild(&site);
+    assert!(!report.up_to_date);
+    assert_eq!(report.pages_rendered, 22);
+    let (report, _) = rebuild(&site);
+    assert!(report.up_to_date);
 }
