@@ -8,8 +8,8 @@
 For souk's issue "image pipeline". The workload is --copies K copies of every photo in
 ../shared/photos/ (25 JPEGs, 1280-2572 px wide, the greyscale p19-grey included), each copy made
 byte-unique by a JPEG COM segment right after SOI, so no content-hash cache can share work
-between copies. Every tool makes the same files from every source: souk's DEFAULT variant set,
-widths 320, 640, 960, 1440 (never enlarging: a photo narrower than 1440 px gets its own width
+between copies. Every tool makes the same files from every source: souk's default variant set
+before issue 17 (kept so runs stay comparable), widths 320, 640, 960, 1440 (never enlarging: a photo narrower than 1440 px gets its own width
 instead), each in WebP q75 and JPEG q80 (progressive, 4:2:0), no metadata. souk's default also
 makes a 1200x630 JPEG "social" picture per product; that is turned off here (`social: false`)
 because the libvips peers do not make it.

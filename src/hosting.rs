@@ -124,7 +124,7 @@ pub(crate) fn check_limits(config: &SiteConfig, totals: &Totals) -> Diagnostics 
     let file = std::path::Path::new("souk.yaml");
     let images = &config.images;
     let photos_remedy = format!(
-        "the photos make {} of them: make fewer renditions under `images:` in souk.yaml, fewer `widths` (now [{}]) or `formats` (now [{}]), e.g. `widths: [320, 640, 960]` and `formats: [webp, jpeg]`",
+        "the photos make {} of them: make fewer renditions under `images:` in souk.yaml, fewer `widths` (now [{}]) or `formats` (now [{}]), e.g. `widths: [360, 760, 1440]` and `formats: [webp, jpeg]`",
         totals.photo_files,
         images
             .widths

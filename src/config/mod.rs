@@ -897,7 +897,7 @@ fn resolve_images(
                     "`images.widths` must list widths from 16 to 8192 pixels",
                 )
                 .at(position(&widths))
-                .hint("for example `widths: [320, 640, 960, 1440]`"),
+                .hint("for example `widths: [360, 560, 760, 1440]`"),
             );
         } else {
             settings.widths = list;

@@ -191,7 +191,7 @@ returns:
 
 # What is made of every photo: fewer widths or formats make fewer files.
 # images:
-#   widths: [320, 640, 960, 1440]
+#   widths: [360, 560, 760, 1440]
 #   formats: [webp, jpeg]           # avif | webp | jpeg, preferred first
 #   quality: {{ avif: 50, webp: 75, jpeg: 80 }}
 #   social: true                    # a 1200×630 picture per product for sharing

@@ -90,7 +90,8 @@ fn pages_get_pictures_with_sources_sizes_and_dimensions() {
     );
     let main = scraper::Selector::parse("main picture img").unwrap();
     let img = page.select(&main).next().unwrap().value();
-    // 800 px wide source: 320, 640 and its own 800, never enlarged to 960 or 1440.
+    // 800 px wide source: 360, 560 and its own 800 (760 is within a tenth of it), never
+    // enlarged to 1440; the fallback `src` is the rendition nearest 640 px.
     assert_eq!(
         img.attr("srcset").unwrap().matches("w, ").count() + 1,
         3,
@@ -99,7 +100,7 @@ fn pages_get_pictures_with_sources_sizes_and_dimensions() {
     );
     assert_eq!(
         (img.attr("width"), img.attr("height")),
-        (Some("640"), Some("400"))
+        (Some("560"), Some("350"))
     );
     assert_eq!(
         img.attr("fetchpriority"),
@@ -239,7 +240,7 @@ fn bad_image_settings_are_explained() {
     site.edit("souk.yaml", "formats: [gif]", "quality: { webp: 0 }");
     assert_eq!(
         site.errors(),
-        "error: souk.yaml:14:11: `images.widths` must list widths from 16 to 8192 pixels\n  hint: for example `widths: [320, 640, 960, 1440]`\n\
+        "error: souk.yaml:14:11: `images.widths` must list widths from 16 to 8192 pixels\n  hint: for example `widths: [360, 560, 760, 1440]`\n\
          error: souk.yaml:15:20: an image quality of 0 is not between 1 and 100\n  hint: 75 is a good quality for WebP, 80 for JPEG, 50 for AVIF\n"
     );
 }

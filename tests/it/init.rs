@@ -232,7 +232,7 @@ fn cloudflare_pages_limits_stop_the_build_with_the_setting_to_change_and_keep_th
     assert!(
         said.contains("hint: the photos make ")
             && said.contains(
-                "fewer `widths` (now [320, 640, 960, 1440]) or `formats` (now [webp, jpeg])"
+                "fewer `widths` (now [360, 560, 760, 1440]) or `formats` (now [webp, jpeg])"
             ),
         "{said}"
     );
