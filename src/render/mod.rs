@@ -88,7 +88,7 @@ pub(crate) fn render(
     // cores busy to the end.
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = jobs.len();
-    let (results, feeds): (Vec<Result<PageDone, Diagnostic>>, _) = rayon::join(
+    let (results, feeds): (Vec<Result<PageDone, Diagnostic>>, Result<(), Diagnostic>) = rayon::join(
         || {
             jobs.par_iter()
                 .map(|&(lang, kind)| {
@@ -106,9 +106,10 @@ pub(crate) fn render(
                 .collect()
         },
         || {
-            let mut files = feed_files(site, theme, images, urls);
-            files.extend(shop::data_files(site, images, urls));
-            files
+            write_feeds(site, theme, images, urls, sink)?;
+            shop::data_files(site, images, urls)
+                .into_iter()
+                .try_for_each(|file| sink.put(file))
         },
     );
 
@@ -133,13 +134,13 @@ pub(crate) fn render(
             }
         }
     }
+    if let Err(problem) = feeds {
+        problems.push(problem);
+    }
     if problems.has_errors() {
         return Err(problems);
     }
-    for file in sitemap_files(site, theme, urls, &entries)
-        .into_iter()
-        .chain(feeds)
-    {
+    for file in sitemap_files(site, theme, urls, &entries) {
         sink.put(file)?;
     }
     Ok(Rendered {
@@ -175,37 +176,36 @@ fn sitemap_files(
     files
 }
 
-/// The Google Merchant and Meta product feeds of every language, languages in parallel; the
+/// Writes the Google Merchant and Meta product feeds of every language, one language after
+/// the other and each feed as soon as it is made (they run beside the pages, which keep the
+/// other core busy; at 2.5 KB a product, holding them was most of a large build's memory). The
 /// names of the provenance details come from the theme's UI strings.
-fn feed_files(site: &Site, theme: &Theme, images: &ImageSet, urls: &Urls) -> Vec<OutputFile> {
-    let langs: Vec<LangIndex> = site.config.langs().collect();
-    let feeds: Vec<(Vec<u8>, Vec<u8>)> = langs
-        .into_par_iter()
-        .map(|lang| {
-            let strings = &theme.strings[lang];
-            let name = |key: &str| strings.get(key).map_or("", String::as_str);
-            let names = seo::feeds::ProvenanceNames {
-                section: name("provenance"),
-                origin: name("origin"),
-                harvest: name("harvest"),
-                batch: name("batch"),
+fn write_feeds(
+    site: &Site,
+    theme: &Theme,
+    images: &ImageSet,
+    urls: &Urls,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    for (lang, language) in site.config.langs().zip(&site.config.languages) {
+        let strings = &theme.strings[lang];
+        let name = |key: &str| strings.get(key).map_or("", String::as_str);
+        let names = seo::feeds::ProvenanceNames {
+            section: name("provenance"),
+            origin: name("origin"),
+            harvest: name("harvest"),
+            batch: name("batch"),
+        };
+        let code = language.code.as_str();
+        seo::feeds::feeds(site, images, urls, lang, &names, |feed, contents| {
+            let path = match feed {
+                seo::feeds::Feed::Google => plan::google_feed(code),
+                seo::feeds::Feed::Meta => plan::meta_feed(code),
             };
-            seo::feeds::feeds(site, images, urls, lang, &names)
-        })
-        .collect();
-    let mut files = Vec::with_capacity(feeds.len() * 2);
-    for (language, (google, meta)) in site.config.languages.iter().zip(feeds) {
-        let code = &language.code;
-        files.push(OutputFile {
-            path: plan::google_feed(code.as_str()),
-            contents: google,
-        });
-        files.push(OutputFile {
-            path: plan::meta_feed(code.as_str()),
-            contents: meta,
-        });
+            sink.put(OutputFile { path, contents })
+        })?;
     }
-    files
+    Ok(())
 }
 
 /// Compiles every template, reporting each broken one with its file, line and column.

@@ -138,20 +138,32 @@ fn amount(site: &Site, price: Minor) -> String {
     )
 }
 
-/// Both feeds of one language, `(Google Merchant RSS, Meta CSV)`, from one pass over the
-/// catalogue.
-pub(crate) fn feeds(
+/// One of the feeds of a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Feed {
+    /// Google Merchant Center, RSS 2.0.
+    Google,
+    /// Meta (Facebook, Instagram) catalogue, CSV.
+    Meta,
+}
+
+/// Both feeds of one language from one pass over the catalogue, each handed to `emit` as soon
+/// as it is made: a feed is some 2.5 KB a product, so holding them all until the end was most
+/// of a large build's memory.
+pub(crate) fn feeds<E>(
     site: &Site,
     images: &ImageSet,
     urls: &Urls,
     lang: LangIndex,
     names: &ProvenanceNames,
-) -> (Vec<u8>, Vec<u8>) {
+    mut emit: impl FnMut(Feed, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
     let items = items(site, images, urls, lang, names);
-    (
+    emit(
+        Feed::Google,
         google_merchant(site, urls, lang, names.section, &items),
-        meta_catalog(site, lang, &items),
-    )
+    )?;
+    emit(Feed::Meta, meta_catalog(site, lang, &items))
 }
 
 /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) of one language.
