@@ -130,9 +130,19 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Every problem a stage found, in the order found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(transparent)]
-pub struct Diagnostics(Vec<Diagnostic>);
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    all: Vec<Diagnostic>,
+    /// How many of them are errors, kept as they come: the resolver asks after every product,
+    /// and counting a list holding a warning per product made a 100,000-product load quadratic.
+    errors: usize,
+}
+
+impl serde::Serialize for Diagnostics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.all.serialize(serializer)
+    }
+}
 
 impl Diagnostics {
     /// No problems yet.
@@ -142,50 +152,52 @@ impl Diagnostics {
 
     /// Adds one problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.0.push(diagnostic);
+        self.errors += usize::from(diagnostic.is_error());
+        self.all.push(diagnostic);
     }
 
     /// Adds every problem of `other`, in its order.
     pub fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
+        self.errors += other.errors;
+        self.all.extend(other.all);
     }
 
     /// True when one of the problems stops the build.
     pub fn has_errors(&self) -> bool {
-        self.0.iter().any(Diagnostic::is_error)
+        self.errors > 0
     }
 
     /// True when one of the errors is this computer's (see [`Origin::System`]).
     pub fn has_system_errors(&self) -> bool {
-        self.0
+        self.all
             .iter()
             .any(|d| d.is_error() && d.origin == Origin::System)
     }
 
     /// How many problems stop the build: comparing counts tells whether a step found new ones.
     pub fn error_count(&self) -> usize {
-        self.0.iter().filter(|d| d.is_error()).count()
+        self.errors
     }
 
     /// True when there is no problem at all, not even a warning.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.all.is_empty()
     }
 
     /// Every problem, in order.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter()
+        self.all.iter()
     }
 
     /// The problems that do not stop the build, in order.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| !d.is_error())
+        self.all.iter().filter(|d| !d.is_error())
     }
 
     /// Sorts by file and position so that reports read top to bottom, and stay stable across
     /// runs even when stages run in parallel.
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| {
+        self.all.sort_by(|a, b| {
             (&a.file, a.position, b.severity, &a.message)
                 .cmp(&(&b.file, b.position, a.severity, &b.message))
         });
@@ -194,7 +206,9 @@ impl Diagnostics {
 
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Self {
-        Self(vec![diagnostic])
+        let mut one = Self::new();
+        one.push(diagnostic);
+        one
     }
 }
 
@@ -202,13 +216,13 @@ impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.all.into_iter()
     }
 }
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for diagnostic in &self.0 {
+        for diagnostic in &self.all {
             writeln!(f, "{diagnostic}")?;
         }
         Ok(())
@@ -247,4 +261,31 @@ pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -
 /// `path` relative to `root` for messages, or as given when it is elsewhere.
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_count_follows_every_way_problems_come_in() {
+        let mut problems = Diagnostics::new();
+        problems.push(Diagnostic::warning("a.yaml", "w"));
+        assert!(!problems.has_errors());
+        problems.push(Diagnostic::error("b.yaml", "e"));
+        let mut more = Diagnostics::from(Diagnostic::error("c.yaml", "e"));
+        more.push(Diagnostic::warning("d.yaml", "w"));
+        problems.extend(more);
+        problems.sort();
+        assert_eq!(problems.error_count(), 2);
+        assert!(problems.has_errors());
+        assert_eq!(problems.warnings().count(), 2);
+        assert_eq!(
+            serde_json::to_value(&problems)
+                .unwrap()
+                .as_array()
+                .map(Vec::len),
+            Some(4)
+        );
+    }
 }

@@ -566,7 +566,10 @@ mod tests {
         assert_eq!(target_widths(800, &[320, 640, 960, 1440]), [320, 640, 800]);
         // 760 is within a tenth of 800: the photo's own width stands for it.
         assert_eq!(target_widths(800, &[360, 560, 760, 1440]), [360, 560, 800]);
-        assert_eq!(target_widths(850, &[360, 560, 760, 1440]), [360, 560, 760, 850]);
+        assert_eq!(
+            target_widths(850, &[360, 560, 760, 1440]),
+            [360, 560, 760, 850]
+        );
         assert_eq!(target_widths(200, &[320, 640]), [200]);
         assert_eq!(target_widths(640, &[320, 640]), [320, 640]);
     }
