@@ -338,6 +338,33 @@ impl<'lock> Staging<'lock> {
         Ok(())
     }
 
+    /// Writes one file (from any thread) through `write`, buffered; `relative` is
+    /// `/`-separated.
+    pub(crate) fn stream(
+        &self,
+        relative: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        use std::io::Write;
+        let path = self.dir.join(relative);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Diagnostic::system(dir, format!("cannot create the folder: {}", io_reason(&e)))
+            })?;
+        }
+        let cannot = |e: std::io::Error| {
+            Diagnostic::system(&path, format!("cannot write the file: {}", io_reason(&e)))
+        };
+        let file = std::fs::File::create(&path).map_err(cannot)?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        write(&mut out).map_err(cannot)?;
+        out.flush().map_err(cannot)?;
+        let file = out.into_inner().map_err(|e| cannot(e.into_error()))?;
+        let stamp = FileStamp::of(&file.metadata().map_err(cannot)?);
+        self.count(relative, stamp);
+        Ok(())
+    }
+
     fn count(&self, relative: &str, stamp: FileStamp) {
         self.bytes.fetch_add(stamp.size, Ordering::Relaxed);
         let mut written = self.written();
@@ -457,6 +484,14 @@ impl<'lock> Staging<'lock> {
 impl crate::output::Sink for Staging<'_> {
     fn put(&self, file: crate::output::OutputFile) -> Result<(), Diagnostic> {
         Staging::put(self, &file.path, &file.contents)
+    }
+
+    fn stream(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        Staging::stream(self, path, write)
     }
 
     fn keep(&self, path: &str, stamp: &FileStamp) -> bool {

@@ -177,9 +177,9 @@ fn sitemap_files(
 }
 
 /// Writes the Google Merchant and Meta product feeds of every language, one language after
-/// the other and each feed as soon as it is made (they run beside the pages, which keep the
-/// other core busy; at 2.5 KB a product, holding them was most of a large build's memory). The
-/// names of the provenance details come from the theme's UI strings.
+/// the other, each straight into its file (they run beside the pages, which keep the other
+/// core busy; at 2.5 KB a product, making them in memory was the peak of a large build's
+/// memory). The names of the provenance details come from the theme's UI strings.
 fn write_feeds(
     site: &Site,
     theme: &Theme,
@@ -197,12 +197,12 @@ fn write_feeds(
             batch: name("batch"),
         };
         let code = language.code.as_str();
-        seo::feeds::feeds(site, images, urls, lang, &names, |feed, contents| {
+        seo::feeds::feeds(site, images, urls, lang, &names, |feed, write| {
             let path = match feed {
                 seo::feeds::Feed::Google => plan::google_feed(code),
                 seo::feeds::Feed::Meta => plan::meta_feed(code),
             };
-            sink.put(OutputFile { path, contents })
+            sink.stream(&path, write)
         })?;
     }
     Ok(())

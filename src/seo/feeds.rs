@@ -1,6 +1,8 @@
 //! Free product listings: a Google Merchant Center RSS 2.0 feed and a Meta (Facebook,
 //! Instagram) catalogue CSV per language, one item per product or per variant.
 
+use std::io::Write;
+
 use super::xml::Xml;
 use crate::images::ImageSet;
 use crate::lang::LangIndex;
@@ -147,23 +149,25 @@ pub(crate) enum Feed {
     Meta,
 }
 
-/// Both feeds of one language from one pass over the catalogue, each handed to `emit` as soon
-/// as it is made: a feed is some 2.5 KB a product, so holding them all until the end was most
-/// of a large build's memory.
+/// Writes a feed into the writer it is given.
+pub(crate) type WriteFeed<'w> = dyn FnMut(&mut dyn Write) -> std::io::Result<()> + 'w;
+
+/// Both feeds of one language from one pass over the catalogue. `emit` is handed each feed as a
+/// function that writes it, so it goes straight into its file: a feed is some 2.5 KB a product,
+/// and building them in memory was the peak of a large build's memory.
 pub(crate) fn feeds<E>(
     site: &Site,
     images: &ImageSet,
     urls: &Urls,
     lang: LangIndex,
     names: &ProvenanceNames,
-    mut emit: impl FnMut(Feed, Vec<u8>) -> Result<(), E>,
+    mut emit: impl FnMut(Feed, &mut WriteFeed<'_>) -> Result<(), E>,
 ) -> Result<(), E> {
     let items = items(site, images, urls, lang, names);
-    emit(
-        Feed::Google,
-        google_merchant(site, urls, lang, names.section, &items),
-    )?;
-    emit(Feed::Meta, meta_catalog(site, lang, &items))
+    emit(Feed::Google, &mut |out| {
+        google_merchant(site, urls, lang, names.section, &items, out)
+    })?;
+    emit(Feed::Meta, &mut |out| meta_catalog(site, lang, &items, out))
 }
 
 /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) of one language.
@@ -173,11 +177,12 @@ fn google_merchant(
     lang: LangIndex,
     section: &str,
     items: &[Item],
-) -> Vec<u8> {
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let code = &site.config.lang(lang).code;
     let coop = site.config.text(&site.config.cooperative.name, lang);
     let home = urls.absolute(if lang.is_default() { "" } else { code.as_str() });
-    let mut xml = Xml::new();
+    let mut xml = Xml::into_writer(out);
     xml.open(
         "rss",
         &[
@@ -259,14 +264,19 @@ fn google_merchant(
     xml.close("channel");
     xml.close("rss");
     xml.raw("\n");
-    xml.into_bytes()
+    xml.finish().map(|_| ())
 }
 
 /// The Meta catalogue CSV of one language. Cells that a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
-fn meta_catalog(site: &Site, lang: LangIndex, items: &[Item]) -> Vec<u8> {
+fn meta_catalog(
+    site: &Site,
+    lang: LangIndex,
+    items: &[Item],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let coop = site.config.text(&site.config.cooperative.name, lang);
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::Writer::from_writer(out);
     let header = [
         "id",
         "title",
@@ -281,7 +291,7 @@ fn meta_catalog(site: &Site, lang: LangIndex, items: &[Item]) -> Vec<u8> {
         "item_group_id",
         "size",
     ];
-    let _ = writer.write_record(header);
+    writer.write_record(header)?;
     for item in items {
         let availability = match item.availability {
             Availability::InStock => "in stock",
@@ -302,10 +312,9 @@ fn meta_catalog(site: &Site, lang: LangIndex, items: &[Item]) -> Vec<u8> {
             item.group.clone().unwrap_or_default(),
             item.size.clone().unwrap_or_default(),
         ];
-        // Writing into a Vec cannot fail.
-        let _ = writer.write_record(row.iter().map(|cell| defuse(cell)));
+        writer.write_record(row.iter().map(|cell| defuse(cell)))?;
     }
-    writer.into_inner().unwrap_or_default()
+    writer.flush()
 }
 
 /// A cell a spreadsheet will not evaluate.

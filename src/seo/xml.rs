@@ -4,30 +4,58 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-/// An XML document being written into memory.
-pub(crate) struct Xml {
-    writer: Writer<Vec<u8>>,
+/// An XML document being written, into memory (`Vec<u8>`, the default) or straight into a
+/// file.
+pub(crate) struct Xml<W: std::io::Write = Vec<u8>> {
+    writer: Writer<W>,
+    /// The first write that failed (never, into memory): the document is then incomplete, and
+    /// [`Xml::finish`] says so.
+    failed: Option<std::io::Error>,
 }
 
 impl Xml {
-    /// A document, starting with the XML declaration.
+    /// A document in memory, starting with the XML declaration.
     pub(crate) fn new() -> Self {
-        let mut xml = Self::fragment();
+        Self::into_writer(Vec::with_capacity(1024))
+    }
+
+    /// A part of a document in memory, without declaration.
+    pub(crate) fn fragment() -> Self {
+        Xml {
+            writer: Writer::new(Vec::with_capacity(1024)),
+            failed: None,
+        }
+    }
+
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.writer.into_inner()
+    }
+}
+
+impl<W: std::io::Write> Xml<W> {
+    /// A document written into `out`, starting with the XML declaration.
+    pub(crate) fn into_writer(out: W) -> Self {
+        let mut xml = Xml {
+            writer: Writer::new(out),
+            failed: None,
+        };
         xml.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
         xml.raw("\n");
         xml
     }
 
-    /// A part of a document, without declaration.
-    pub(crate) fn fragment() -> Self {
-        Xml {
-            writer: Writer::new(Vec::with_capacity(1024)),
+    /// Ends the document: the first write error, if one happened.
+    pub(crate) fn finish(self) -> std::io::Result<W> {
+        match self.failed {
+            Some(error) => Err(error),
+            None => Ok(self.writer.into_inner()),
         }
     }
 
-    /// Writing into a `Vec` cannot fail; the `io::Result` of quick-xml is for other sinks.
     fn event(&mut self, event: Event) {
-        let _ = self.writer.write_event(event);
+        if let Err(error) = self.writer.write_event(event) {
+            self.failed.get_or_insert(std::io::Error::other(error));
+        }
     }
 
     pub(crate) fn open(&mut self, name: &str, attributes: &[(&str, &str)]) {
@@ -56,16 +84,52 @@ impl Xml {
 
     /// Markup souk wrote itself (a newline between elements, an already-written part).
     pub(crate) fn raw(&mut self, markup: &str) {
-        self.writer.get_mut().extend_from_slice(markup.as_bytes());
-    }
-
-    pub(crate) fn into_bytes(self) -> Vec<u8> {
-        self.writer.into_inner()
+        if let Err(error) = self.writer.get_mut().write_all(markup.as_bytes()) {
+            self.failed.get_or_insert(error);
+        }
     }
 }
 
 impl Default for Xml {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A disk that is full after `room` bytes.
+    struct Full {
+        room: usize,
+    }
+
+    impl std::io::Write for Full {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if bytes.len() > self.room {
+                return Err(std::io::Error::other("no space left"));
+            }
+            self.room -= bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_document_written_into_a_file_says_when_a_write_failed() {
+        let mut xml = Xml::into_writer(Full { room: 64 });
+        xml.element("title", &"x".repeat(100));
+        xml.raw("\n");
+        assert!(xml.finish().is_err());
+        let mut xml = Xml::into_writer(Vec::new());
+        xml.element("title", "Argan & miel");
+        let bytes = xml.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<title>Argan &amp; miel</title>"
+        );
     }
 }
