@@ -237,7 +237,7 @@ pub enum TreeEntry {
 
 impl TreeEntry {
     /// The entry of the link at `path`, whose own metadata is `meta`.
-    pub fn link(path: &Path, meta: &std::fs::Metadata) -> TreeEntry {
+    fn link(path: &Path, meta: &std::fs::Metadata) -> TreeEntry {
         match std::fs::metadata(path) {
             Ok(target) if target.is_dir() => TreeEntry::LinkedFolder,
             Ok(target) => TreeEntry::Link(FileStamp::of(meta), Some(FileStamp::of(&target))),
@@ -272,21 +272,34 @@ pub fn tree(dir: &Path, prefix: &str) -> Vec<(String, TreeEntry)> {
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     entries
         .into_par_iter()
-        .flat_map_iter(|(path, entry)| {
-            let Ok(meta) = entry.metadata() else {
-                // Gone since the folder was read: a later walk will not list it either.
-                return Vec::new();
-            };
-            let kind = meta.file_type();
-            if kind.is_dir() {
-                let mut below = tree(&entry.path(), &path);
-                below.insert(0, (path, TreeEntry::Folder));
-                below
-            } else if kind.is_symlink() {
-                vec![(path, TreeEntry::link(&entry.path(), &meta))]
-            } else {
-                vec![(path, TreeEntry::File(FileStamp::of(&meta)))]
-            }
+        .flat_map_iter(|(name, entry)| match entry.metadata() {
+            Ok(meta) => described(&entry.path(), name, &meta),
+            // Gone since the folder was read: a later walk will not list it either.
+            Err(_) => Vec::new(),
         })
         .collect()
+}
+
+/// `path`, named `name`, and for a folder every entry under it, as [`tree`] lists them; nothing
+/// when it does not exist.
+pub fn tree_at(path: &Path, name: &str) -> Vec<(String, TreeEntry)> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) => described(path, name.to_owned(), &meta),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The entry of `path` (named `name`, whose own metadata is `meta`), and the folder's entries
+/// after it.
+fn described(path: &Path, name: String, meta: &std::fs::Metadata) -> Vec<(String, TreeEntry)> {
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        let mut below = tree(path, &name);
+        below.insert(0, (name, TreeEntry::Folder));
+        below
+    } else if kind.is_symlink() {
+        vec![(name, TreeEntry::link(path, meta))]
+    } else {
+        vec![(name, TreeEntry::File(FileStamp::of(meta)))]
+    }
 }

@@ -29,23 +29,10 @@ pub(crate) const SOURCES: [&str; 10] = [
 /// line (its paths start with `--theme`). Two equal lists mean the same sources, down to the
 /// file-stamp trade-off of [`crate::fs::FileStamp`].
 pub(crate) fn inputs(root: &Path, options: LoadOptions<'_>) -> Vec<(String, crate::fs::TreeEntry)> {
-    use crate::fs::{FileStamp, TreeEntry};
-    let mut entries = Vec::new();
-    for name in SOURCES {
-        let path = root.join(name);
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        let kind = meta.file_type();
-        if kind.is_dir() {
-            entries.push((name.to_owned(), TreeEntry::Folder));
-            entries.extend(crate::fs::tree(&path, name));
-        } else if kind.is_symlink() {
-            entries.push((name.to_owned(), TreeEntry::link(&path, &meta)));
-        } else {
-            entries.push((name.to_owned(), TreeEntry::File(FileStamp::of(&meta))));
-        }
-    }
+    let mut entries: Vec<_> = SOURCES
+        .iter()
+        .flat_map(|name| crate::fs::tree_at(&root.join(name), name))
+        .collect();
     if let Some(theme) = options.theme {
         entries.extend(crate::fs::tree(theme, "--theme"));
     }

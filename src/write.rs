@@ -322,20 +322,7 @@ impl<'lock> Staging<'lock> {
     /// Writes one file (from any thread); `relative` is `/`-separated.
     pub(crate) fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         use std::io::Write;
-        let path = self.dir.join(relative);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Diagnostic::system(dir, format!("cannot create the folder: {}", io_reason(&e)))
-            })?;
-        }
-        let cannot = |e: std::io::Error| {
-            Diagnostic::system(&path, format!("cannot write the file: {}", io_reason(&e)))
-        };
-        let mut file = std::fs::File::create(&path).map_err(cannot)?;
-        file.write_all(bytes).map_err(cannot)?;
-        let stamp = FileStamp::of(&file.metadata().map_err(cannot)?);
-        self.count(relative, stamp);
-        Ok(())
+        self.create(relative, |file| file.write_all(bytes))
     }
 
     /// Writes one file (from any thread) through `write`, buffered; `relative` is
@@ -346,6 +333,20 @@ impl<'lock> Staging<'lock> {
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
         use std::io::Write;
+        self.create(relative, |file| {
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+            write(&mut out)?;
+            out.flush()
+        })
+    }
+
+    /// Creates the file at `relative` (and its folders), fills it with `fill`, and counts it
+    /// with its stamp.
+    fn create(
+        &self,
+        relative: &str,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
         let path = self.dir.join(relative);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
@@ -355,11 +356,8 @@ impl<'lock> Staging<'lock> {
         let cannot = |e: std::io::Error| {
             Diagnostic::system(&path, format!("cannot write the file: {}", io_reason(&e)))
         };
-        let file = std::fs::File::create(&path).map_err(cannot)?;
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
-        write(&mut out).map_err(cannot)?;
-        out.flush().map_err(cannot)?;
-        let file = out.into_inner().map_err(|e| cannot(e.into_error()))?;
+        let mut file = std::fs::File::create(&path).map_err(cannot)?;
+        fill(&mut file).map_err(cannot)?;
         let stamp = FileStamp::of(&file.metadata().map_err(cannot)?);
         self.count(relative, stamp);
         Ok(())
