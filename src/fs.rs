@@ -129,7 +129,9 @@ pub fn modified_ns(meta: &std::fs::Metadata) -> u128 {
 /// inode. Two stamps are equal only for the same file, unchanged since (git's and cargo's
 /// trade-off: a rewrite of the same length within the same clock tick, keeping the inode, would
 /// not be seen). A hard link keeps the stamp; a copy gets a new one.
+// Kept as `[size, time, inode]`: a large site's build record holds some 700,000 of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(u64, u128, u64)", into = "(u64, u128, u64)")]
 pub struct FileStamp {
     /// The file's length in bytes.
     pub size: u64,
@@ -137,6 +139,22 @@ pub struct FileStamp {
     pub modified_ns: u128,
     /// Its inode, which tells a file replaced at the same path from the same file (0 off Unix).
     pub inode: u64,
+}
+
+impl From<(u64, u128, u64)> for FileStamp {
+    fn from((size, modified_ns, inode): (u64, u128, u64)) -> Self {
+        FileStamp {
+            size,
+            modified_ns,
+            inode,
+        }
+    }
+}
+
+impl From<FileStamp> for (u64, u128, u64) {
+    fn from(stamp: FileStamp) -> Self {
+        (stamp.size, stamp.modified_ns, stamp.inode)
+    }
 }
 
 impl FileStamp {
@@ -199,6 +217,15 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// name (a link to a file elsewhere) is removed, never written through; and the rename replaces
 /// a link at `path` itself, never its target.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_atomically`] with the contents written by `write` through a buffer, for a file
+/// too large to be made in memory first. When `write` fails, the temporary file is removed.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     use std::io::Write;
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -209,15 +236,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             .create_new(true)
             .open(&tmp)
     };
-    let mut file = match create() {
+    let file = match create() {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             std::fs::remove_file(&tmp)?;
             create()?
         }
         other => other?,
     };
-    file.write_all(bytes)?;
-    drop(file);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    if let Err(error) = write(&mut out).and_then(|()| out.flush()) {
+        drop(out);
+        let _ = std::fs::remove_file(&tmp);
+        return Err(error);
+    }
+    drop(out);
     std::fs::rename(&tmp, path)
 }
 

@@ -28,8 +28,9 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::fs::{FileStamp, TreeEntry};
 
-/// A page's hash: of everything its rendering depends on.
-pub(crate) type Fingerprint = [u8; 32];
+/// A page's hash: of everything its rendering depends on (128 bits of BLAKE3: the record of a
+/// large site holds hundreds of thousands).
+pub(crate) type Fingerprint = [u8; 16];
 
 /// How close to the start of a build a source may have been modified for its stamp to prove
 /// nothing: a second change within the same clock tick of the file system (2 s on FAT) keeps
@@ -43,15 +44,17 @@ pub(crate) struct BuildRecord {
     output_id: String,
     /// What the build read, when every stamp of it proves something.
     inputs: Option<Inputs>,
-    /// Every file the build put in the output, with its stamp: what proves that the file now
-    /// there is the very one written (a file put there by another build, or edited by hand,
-    /// has another stamp).
-    files: HashMap<String, FileStamp>,
-    /// The fingerprint of each page, by its file in the output.
-    pages: HashMap<String, String>,
+    /// Every file the build put in the output, with its stamp (what proves that the file now
+    /// there is the very one written: a file put there by another build, or edited by hand,
+    /// has another stamp) and, for a page, its fingerprint.
+    files: HashMap<String, Written>,
     /// What the build reported, said again by a build that finds nothing changed.
     summary: Summary,
 }
+
+/// A file a build wrote: its stamp, and the fingerprint in hex when it is a page.
+#[derive(Debug, Serialize, Deserialize)]
+struct Written(FileStamp, Option<String>);
 
 /// Everything a build read, as the file system describes it, and how it was asked: the program
 /// and the command's options.
@@ -170,13 +173,16 @@ impl BuildRecord {
         pages: impl IntoIterator<Item = (String, Fingerprint)>,
         summary: Summary,
     ) -> Self {
+        let mut fingerprints: HashMap<String, Fingerprint> = pages.into_iter().collect();
         BuildRecord {
             output_id: output_id.to_owned(),
             inputs: inputs.trusted(started_ns),
-            files: files.into_iter().collect(),
-            pages: pages
+            files: files
                 .into_iter()
-                .map(|(path, fingerprint)| (path, hex(&fingerprint)))
+                .map(|(path, stamp)| {
+                    let fingerprint = fingerprints.remove(&path).map(|f| hex(&f));
+                    (path, Written(stamp, fingerprint))
+                })
                 .collect(),
             summary,
         }
@@ -203,16 +209,16 @@ impl BuildRecord {
         if let Some(dir) = path.parent() {
             crate::fs::own_folder(dir)?;
         }
-        crate::fs::write_atomically(&path, &serde_json::to_vec(self)?)
+        crate::fs::write_atomically_with(&path, |out| {
+            serde_json::to_writer(out, self).map_err(std::io::Error::from)
+        })
     }
 
     /// The stamp of the previous build's file at `path` when it was rendered from exactly
     /// `fingerprint`.
     pub(crate) fn unchanged(&self, path: &str, fingerprint: &Fingerprint) -> Option<&FileStamp> {
-        let recorded = self.pages.get(path)?;
-        (*recorded == hex(fingerprint))
-            .then(|| self.files.get(path))
-            .flatten()
+        let Written(stamp, recorded) = self.files.get(path)?;
+        (recorded.as_deref() == Some(hex(fingerprint).as_str())).then_some(stamp)
     }
 
     /// What the previous build reported, if it read exactly `inputs` and `output` still holds
@@ -228,7 +234,7 @@ impl BuildRecord {
             match entry {
                 TreeEntry::Folder => {}
                 TreeEntry::File(stamp) => {
-                    if self.files.get(path) != Some(stamp) {
+                    if self.files.get(path).map(|written| &written.0) != Some(stamp) {
                         return None;
                     }
                     files += 1;
@@ -248,7 +254,7 @@ fn record_path(cache_dir: &Path, output: &Path) -> std::path::PathBuf {
 }
 
 fn hex(fingerprint: &Fingerprint) -> String {
-    blake3::Hash::from_bytes(*fingerprint).to_hex().to_string()
+    fingerprint.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What identifies the program rendering: its version and its executable's size and time, so a
@@ -299,6 +305,8 @@ impl Hasher {
     }
 
     pub(crate) fn finish(&self) -> Option<Fingerprint> {
-        (!self.incomplete).then(|| *self.hasher.finalize().as_bytes())
+        let mut fingerprint = [0; 16];
+        fingerprint.copy_from_slice(&self.hasher.finalize().as_bytes()[..16]);
+        (!self.incomplete).then_some(fingerprint)
     }
 }

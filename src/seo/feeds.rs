@@ -7,7 +7,7 @@ use super::xml::Xml;
 use crate::images::ImageSet;
 use crate::lang::LangIndex;
 use crate::markdown;
-use crate::model::{Site, Text};
+use crate::model::{Product, Site, Text};
 use crate::money::{Minor, decimal_string};
 use crate::source::Availability;
 use crate::urls::Urls;
@@ -41,85 +41,98 @@ pub(crate) struct ProvenanceNames<'a> {
     pub(crate) batch: &'a str,
 }
 
-fn items(
+/// Every row of a language's feeds, made as they are written: a row holds the product's
+/// whole description, and a catalogue's rows together were the peak of a large build's memory.
+fn items<'a>(
+    site: &'a Site,
+    images: &'a ImageSet,
+    urls: &'a Urls,
+    lang: LangIndex,
+    names: &'a ProvenanceNames,
+) -> impl Iterator<Item = Item> + 'a {
+    site.products
+        .iter()
+        .flat_map(move |product| match product.texts[lang].as_ref() {
+            Some(text) => product_items(site, images, urls, lang, names, product, text),
+            None => Vec::new(),
+        })
+}
+
+/// The rows of one product: one, or one per variant.
+fn product_items(
     site: &Site,
     images: &ImageSet,
     urls: &Urls,
     lang: LangIndex,
     names: &ProvenanceNames,
+    product: &Product,
+    text: &Text,
 ) -> Vec<Item> {
-    let mut out = Vec::new();
-    for product in &site.products {
-        let Some(text) = product.texts[lang].as_ref() else {
-            continue;
-        };
-        let provenance: Vec<(String, String)> = [
-            (
-                names.origin,
-                product
-                    .origin
-                    .as_ref()
-                    .map(|o| site.config.text(o, lang).to_owned()),
-            ),
-            (names.harvest, product.harvest.clone()),
-            (names.batch, product.batch.clone()),
-        ]
-        .into_iter()
-        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+    let provenance: Vec<(String, String)> = [
+        (
+            names.origin,
+            product
+                .origin
+                .as_ref()
+                .map(|o| site.config.text(o, lang).to_owned()),
+        ),
+        (names.harvest, product.harvest.clone()),
+        (names.batch, product.batch.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+    .collect();
+    let description = feed_description(text);
+    let pictures: Vec<String> = product
+        .images
+        .iter()
+        // The whole photo, not the sharing crop: marketplaces show products uncropped.
+        .filter_map(|i| super::full_image_url(&images.images[i.image], site, urls))
         .collect();
-        let description = feed_description(text);
-        let pictures: Vec<String> = product
-            .images
-            .iter()
-            // The whole photo, not the sharing crop: marketplaces show products uncropped.
-            .filter_map(|i| super::full_image_url(&images.images[i.image], site, urls))
-            .collect();
-        let link = urls.absolute(&text.path);
-        // On sale, feeds want the regular price and the sale price.
-        let split = |price: Minor, compare_at: Option<Minor>| match compare_at {
-            Some(was) => (was, Some(price)),
-            None => (price, None),
-        };
-        if product.variants.is_empty() {
-            let (price, sale_price) = split(product.price, product.compare_at);
-            out.push(Item {
-                id: product.sku.clone(),
-                title: text.title.clone(),
-                description,
-                link,
-                image: pictures.first().cloned(),
-                more_images: pictures.iter().skip(1).take(10).cloned().collect(),
-                availability: product.availability,
-                available_from: product.available_from.clone(),
-                price,
-                sale_price,
-                group: None,
-                size: None,
-                provenance,
-            });
-            continue;
-        }
-        for variant in &product.variants {
-            let label = site.config.text(&variant.label, lang).to_owned();
-            let (price, sale_price) = split(variant.price, variant.compare_at);
-            out.push(Item {
-                id: variant.sku.clone(),
-                title: format!("{} – {label}", text.title),
-                description: description.clone(),
-                link: link.clone(),
-                image: pictures.first().cloned(),
-                more_images: pictures.iter().skip(1).take(10).cloned().collect(),
-                availability: variant.availability,
-                available_from: product.available_from.clone(),
-                price,
-                sale_price,
-                group: Some(product.sku.clone()),
-                size: Some(label),
-                provenance: provenance.clone(),
-            });
-        }
+    let link = urls.absolute(&text.path);
+    // On sale, feeds want the regular price and the sale price.
+    let split = |price: Minor, compare_at: Option<Minor>| match compare_at {
+        Some(was) => (was, Some(price)),
+        None => (price, None),
+    };
+    if product.variants.is_empty() {
+        let (price, sale_price) = split(product.price, product.compare_at);
+        return vec![Item {
+            id: product.sku.clone(),
+            title: text.title.clone(),
+            description,
+            link,
+            image: pictures.first().cloned(),
+            more_images: pictures.iter().skip(1).take(10).cloned().collect(),
+            availability: product.availability,
+            available_from: product.available_from.clone(),
+            price,
+            sale_price,
+            group: None,
+            size: None,
+            provenance,
+        }];
     }
-    out
+    let items = product.variants.iter().map(|variant| {
+        let label = site.config.text(&variant.label, lang).to_owned();
+        let (price, sale_price) = split(variant.price, variant.compare_at);
+        Item {
+            id: variant.sku.clone(),
+            title: format!("{} – {label}", text.title),
+            description: description.clone(),
+            link: link.clone(),
+            image: pictures.first().cloned(),
+            more_images: pictures.iter().skip(1).take(10).cloned().collect(),
+            availability: variant.availability,
+            available_from: product.available_from.clone(),
+            price,
+            sale_price,
+            group: Some(product.sku.clone()),
+            size: Some(label),
+            provenance: provenance.clone(),
+        }
+    });
+    items.collect()
 }
 
 fn feed_description(text: &Text) -> String {
@@ -152,7 +165,7 @@ pub(crate) enum Feed {
 /// Writes a feed into the writer it is given.
 pub(crate) type WriteFeed<'w> = dyn FnMut(&mut dyn Write) -> std::io::Result<()> + 'w;
 
-/// Both feeds of one language from one pass over the catalogue. `emit` is handed each feed as a
+/// Both feeds of one language. `emit` is handed each feed as a
 /// function that writes it, so it goes straight into its file: a feed is some 2.5 KB a product,
 /// and building them in memory was the peak of a large build's memory.
 pub(crate) fn feeds<E>(
@@ -163,11 +176,14 @@ pub(crate) fn feeds<E>(
     names: &ProvenanceNames,
     mut emit: impl FnMut(Feed, &mut WriteFeed<'_>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let items = items(site, images, urls, lang, names);
+    // Each feed makes the rows again rather than both holding them all.
     emit(Feed::Google, &mut |out| {
-        google_merchant(site, urls, lang, names.section, &items, out)
+        let items = items(site, images, urls, lang, names);
+        google_merchant(site, urls, lang, names.section, items, out)
     })?;
-    emit(Feed::Meta, &mut |out| meta_catalog(site, lang, &items, out))
+    emit(Feed::Meta, &mut |out| {
+        meta_catalog(site, lang, items(site, images, urls, lang, names), out)
+    })
 }
 
 /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) of one language.
@@ -176,7 +192,7 @@ fn google_merchant(
     urls: &Urls,
     lang: LangIndex,
     section: &str,
-    items: &[Item],
+    items: impl Iterator<Item = Item>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let code = &site.config.lang(lang).code;
@@ -272,7 +288,7 @@ fn google_merchant(
 fn meta_catalog(
     site: &Site,
     lang: LangIndex,
-    items: &[Item],
+    items: impl Iterator<Item = Item>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let coop = site.config.text(&site.config.cooperative.name, lang);
@@ -299,18 +315,18 @@ fn meta_catalog(
             Availability::Preorder => "preorder",
         };
         let row = [
-            item.id.clone(),
-            item.title.clone(),
-            item.description.clone(),
+            item.id,
+            item.title,
+            item.description,
             availability.to_owned(),
             "new".to_owned(),
             amount(site, item.price),
             item.sale_price.map(|s| amount(site, s)).unwrap_or_default(),
-            item.link.clone(),
-            item.image.clone().unwrap_or_default(),
+            item.link,
+            item.image.unwrap_or_default(),
             coop.to_owned(),
-            item.group.clone().unwrap_or_default(),
-            item.size.clone().unwrap_or_default(),
+            item.group.unwrap_or_default(),
+            item.size.unwrap_or_default(),
         ];
         writer.write_record(row.iter().map(|cell| defuse(cell)))?;
     }
