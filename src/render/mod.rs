@@ -140,9 +140,7 @@ pub(crate) fn render(
     if problems.has_errors() {
         return Err(problems);
     }
-    for file in sitemap_files(site, theme, urls, &entries) {
-        sink.put(file)?;
-    }
+    write_sitemaps(site, theme, urls, &entries, sink)?;
     Ok(Rendered {
         pages_per_lang,
         reused,
@@ -150,30 +148,30 @@ pub(crate) fn render(
     })
 }
 
-/// The sitemaps and `robots.txt` (unless the site has its own).
-fn sitemap_files(
+/// Writes the sitemaps, one after the other, and `robots.txt` (unless the site has its own).
+fn write_sitemaps(
     site: &Site,
     theme: &Theme,
     urls: &Urls,
     entries: &[sitemap::Entry],
-) -> Vec<OutputFile> {
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
     let codes: Vec<&str> = site
         .config
         .languages
         .iter()
         .map(|l| l.code.as_str())
         .collect();
-    let mut files: Vec<OutputFile> = sitemap::sitemaps(entries, &codes, urls)
-        .into_iter()
-        .map(|(path, contents)| OutputFile { path, contents })
-        .collect();
+    sitemap::sitemaps(entries, &codes, urls, |path, contents| {
+        sink.put(OutputFile { path, contents })
+    })?;
     if !theme.static_files.contains_key(plan::ROBOTS) {
-        files.push(OutputFile {
+        sink.put(OutputFile {
             path: plan::ROBOTS.to_owned(),
             contents: sitemap::robots(urls).into_bytes(),
-        });
+        })?;
     }
-    files
+    Ok(())
 }
 
 /// Writes the Google Merchant and Meta product feeds of every language, one language after

@@ -23,64 +23,67 @@ pub(crate) struct Entry {
     pub(crate) images: Vec<String>,
 }
 
-/// The sitemap files: `(output path, contents)`. One `sitemap.xml` when everything fits, else
-/// `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`…
-pub(crate) fn sitemaps(
+/// The sitemap files, each handed to `emit` as `(output path, contents)` as soon as it is
+/// complete, so no more than one is in memory: one `sitemap.xml` when everything fits, else
+/// `sitemap-1.xml`, `sitemap-2.xml`… and last `sitemap.xml`, their index.
+pub(crate) fn sitemaps<E>(
     entries: &[Entry],
     languages: &[&str],
     urls: &Urls,
-) -> Vec<(String, Vec<u8>)> {
-    split(entries, languages, urls, MAX_URLS, MAX_BYTES)
+    emit: impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
+    split(entries, languages, urls, (MAX_URLS, MAX_BYTES), emit)
 }
 
-fn split(
+fn split<E>(
     entries: &[Entry],
     languages: &[&str],
     urls: &Urls,
-    max_urls: usize,
-    max_bytes: usize,
-) -> Vec<(String, Vec<u8>)> {
-    let mut parts: Vec<Vec<u8>> = Vec::new();
-    let mut current: Vec<u8> = Vec::new();
+    (max_urls, max_bytes): (usize, usize),
+    mut emit: impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
+    // A part is held until the next one starts: only then is it known that there are parts.
+    let mut parts = 0;
+    let mut current = urlset_start();
     let mut count = 0;
     let envelope = 512;
     for entry in entries {
         let url = url_element(entry, languages, urls);
         if count == max_urls || (count > 0 && current.len() + url.len() + envelope > max_bytes) {
-            parts.push(std::mem::take(&mut current));
+            parts += 1;
+            emit(
+                plan::sitemap_part(parts),
+                urlset_end(std::mem::replace(&mut current, urlset_start())),
+            )?;
             count = 0;
         }
         current.extend_from_slice(&url);
         count += 1;
     }
-    parts.push(current);
-    if parts.len() == 1 {
-        return vec![(plan::SITEMAP.to_owned(), urlset(&parts[0]))];
+    if parts == 0 {
+        return emit(plan::SITEMAP.to_owned(), urlset_end(current));
     }
-    let mut files: Vec<(String, Vec<u8>)> = parts
-        .iter()
-        .enumerate()
-        .map(|(i, part)| (plan::sitemap_part(i + 1), urlset(part)))
-        .collect();
+    parts += 1;
+    emit(plan::sitemap_part(parts), urlset_end(current))?;
     let mut index = Xml::new();
     index.open(
         "sitemapindex",
         &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
     );
-    for (name, _) in &files {
+    for part in 1..=parts {
         index.raw("\n");
         index.open("sitemap", &[]);
-        index.element("loc", &urls.absolute(name));
+        index.element("loc", &urls.absolute(&plan::sitemap_part(part)));
         index.close("sitemap");
     }
     index.raw("\n");
     index.close("sitemapindex");
     index.raw("\n");
-    files.insert(0, (plan::SITEMAP.to_owned(), index.into_bytes()));
-    files
+    emit(plan::SITEMAP.to_owned(), index.into_bytes())
 }
 
-fn urlset(body: &[u8]) -> Vec<u8> {
+/// The start of a sitemap, up to its first `<url>`.
+fn urlset_start() -> Vec<u8> {
     let mut xml = Xml::new();
     xml.open(
         "urlset",
@@ -93,8 +96,11 @@ fn urlset(body: &[u8]) -> Vec<u8> {
             ),
         ],
     );
-    let mut bytes = xml.into_bytes();
-    bytes.extend_from_slice(body);
+    xml.into_bytes()
+}
+
+/// A sitemap's `<url>` elements closed.
+fn urlset_end(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes.extend_from_slice(b"\n</urlset>\n");
     bytes
 }
@@ -170,23 +176,33 @@ mod tests {
     #[test]
     fn past_the_limits_the_sitemap_becomes_an_index_of_parts() {
         let urls = Urls::new(&url::Url::parse("https://coop.example/shop/").unwrap());
-        let one = split(&entries(3), &["fr", "ar"], &urls, 3, MAX_BYTES);
+        let split = |n: usize, limits: (usize, usize)| {
+            let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+            let emitted = split(&entries(n), &["fr", "ar"], &urls, limits, |name, bytes| {
+                files.push((name, bytes));
+                Ok::<(), ()>(())
+            });
+            assert_eq!(emitted, Ok(()));
+            files
+        };
+        let one = split(3, (3, MAX_BYTES));
         assert_eq!(
             one.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
             ["sitemap.xml"]
         );
-        let files = split(&entries(5), &["fr", "ar"], &urls, 2, MAX_BYTES);
+        // Each part as soon as it is complete, the index last.
+        let files = split(5, (2, MAX_BYTES));
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
             [
-                "sitemap.xml",
                 "sitemap-1.xml",
                 "sitemap-2.xml",
-                "sitemap-3.xml"
+                "sitemap-3.xml",
+                "sitemap.xml"
             ]
         );
-        let index = String::from_utf8(files[0].1.clone()).unwrap();
+        let index = String::from_utf8(files[3].1.clone()).unwrap();
         assert!(
             index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"),
             "{index}"
@@ -195,11 +211,11 @@ mod tests {
             index.contains("<loc>https://coop.example/shop/sitemap-3.xml</loc>"),
             "{index}"
         );
-        let last = String::from_utf8(files[3].1.clone()).unwrap();
+        let last = String::from_utf8(files[2].1.clone()).unwrap();
         assert_eq!(last.matches("<url>").count(), 1);
         assert!(last.ends_with("</urlset>\n"));
         // The byte limit splits too.
-        let by_size = split(&entries(4), &["fr", "ar"], &urls, MAX_URLS, 1200);
+        let by_size = split(4, (MAX_URLS, 1200));
         assert!(by_size.len() > 2, "{}", by_size.len());
     }
 }
