@@ -52,9 +52,20 @@ pub(crate) struct BuildRecord {
     summary: Summary,
 }
 
-/// A file a build wrote: its stamp, and the fingerprint in hex when it is a page.
+/// A file a build wrote: its stamp, and when it is a page, the fingerprint of its context and
+/// the key of its inputs (for pages that have one), in hex.
 #[derive(Debug, Serialize, Deserialize)]
-struct Written(FileStamp, Option<String>);
+struct Written(FileStamp, Option<String>, Option<String>);
+
+/// What a page is known by to the next build.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct PageFingerprints {
+    /// The hash of its template context; none when a value could not be hashed.
+    pub(crate) context: Option<Fingerprint>,
+    /// The hash of its inputs, for the kinds of page known by them (product pages, see
+    /// `render::keys`): the same key means the same context, without making it.
+    pub(crate) inputs: Option<Fingerprint>,
+}
 
 /// Everything a build read, as the file system describes it, and how it was asked: the program
 /// and the command's options.
@@ -170,18 +181,20 @@ impl BuildRecord {
         inputs: Inputs,
         started_ns: u128,
         files: impl IntoIterator<Item = (String, FileStamp)>,
-        pages: impl IntoIterator<Item = (String, Fingerprint)>,
+        pages: impl IntoIterator<Item = (String, PageFingerprints)>,
         summary: Summary,
     ) -> Self {
-        let mut fingerprints: HashMap<String, Fingerprint> = pages.into_iter().collect();
+        let mut fingerprints: HashMap<String, PageFingerprints> = pages.into_iter().collect();
         BuildRecord {
             output_id: output_id.to_owned(),
             inputs: inputs.trusted(started_ns),
             files: files
                 .into_iter()
                 .map(|(path, stamp)| {
-                    let fingerprint = fingerprints.remove(&path).map(|f| hex(&f));
-                    (path, Written(stamp, fingerprint))
+                    let page = fingerprints.remove(&path).unwrap_or_default();
+                    let context = page.context.as_ref().map(hex);
+                    let inputs = page.inputs.as_ref().map(hex);
+                    (path, Written(stamp, context, inputs))
                 })
                 .collect(),
             summary,
@@ -217,8 +230,22 @@ impl BuildRecord {
     /// The stamp of the previous build's file at `path` when it was rendered from exactly
     /// `fingerprint`.
     pub(crate) fn unchanged(&self, path: &str, fingerprint: &Fingerprint) -> Option<&FileStamp> {
-        let Written(stamp, recorded) = self.files.get(path)?;
+        let Written(stamp, recorded, _) = self.files.get(path)?;
         (recorded.as_deref() == Some(hex(fingerprint).as_str())).then_some(stamp)
+    }
+
+    /// The stamp and context fingerprint of the previous build's page at `path` when its inputs
+    /// had exactly the key `inputs`.
+    pub(crate) fn unchanged_inputs(
+        &self,
+        path: &str,
+        inputs: &Fingerprint,
+    ) -> Option<(&FileStamp, Fingerprint)> {
+        let Written(stamp, context, recorded) = self.files.get(path)?;
+        if recorded.as_deref() != Some(hex(inputs).as_str()) {
+            return None;
+        }
+        Some((stamp, unhex(context.as_deref()?)?))
     }
 
     /// What the previous build reported, if it read exactly `inputs` and `output` still holds
@@ -254,7 +281,26 @@ fn record_path(cache_dir: &Path, output: &Path) -> std::path::PathBuf {
 }
 
 fn hex(fingerprint: &Fingerprint) -> String {
-    fingerprint.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(32);
+    for byte in fingerprint {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    text
+}
+
+/// The fingerprint `hex` wrote, if `text` is one (the cache is not trusted).
+fn unhex(text: &str) -> Option<Fingerprint> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 32 {
+        return None;
+    }
+    let mut fingerprint = [0; 16];
+    for (byte, pair) in fingerprint.iter_mut().zip(bytes.chunks(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(fingerprint)
 }
 
 /// What identifies the program rendering: its version and its executable's size and time, so a
@@ -304,9 +350,26 @@ impl Hasher {
         self.hasher.update(b"\0");
     }
 
-    pub(crate) fn finish(&self) -> Option<Fingerprint> {
+    /// Adds a named value in its `Debug` form: every field of a struct that derives it.
+    pub(crate) fn debug<T: std::fmt::Debug + ?Sized>(&mut self, name: &str, value: &T) {
+        // Formatted whole first: `Debug` writes in pieces of a few bytes, and the hasher is
+        // fastest fed large ones.
+        self.bytes(name, format!("{value:?}").as_bytes());
+    }
+
+    /// Adds a fingerprint made elsewhere.
+    pub(crate) fn fingerprint_of(&mut self, name: &str, fingerprint: &Fingerprint) {
+        self.bytes(name, fingerprint);
+    }
+
+    /// The hash so far, whether or not every value could be hashed.
+    pub(crate) fn fingerprint(&self) -> Fingerprint {
         let mut fingerprint = [0; 16];
         fingerprint.copy_from_slice(&self.hasher.finalize().as_bytes()[..16]);
-        (!self.incomplete).then_some(fingerprint)
+        fingerprint
+    }
+
+    pub(crate) fn finish(&self) -> Option<Fingerprint> {
+        (!self.incomplete).then(|| self.fingerprint())
     }
 }

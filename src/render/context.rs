@@ -43,6 +43,9 @@ pub(super) struct LangContext<'a> {
     pub(super) site_image: Option<&'a ImageRef>,
     /// The templates and `globals`, hashed: where every page's fingerprint starts.
     pub(super) base: incremental::Hasher,
+    /// `base` with the rest of what a product page sees but its product: where the key of
+    /// every product page starts (see [`super::keys`]).
+    product_base: incremental::Hasher,
     /// How the shop script writes this language's prices, when the shop has a cart.
     pub(super) money: Option<crate::format::MoneySpec>,
     /// The UI strings order messages are made of (`order_message`, `ask_message`,
@@ -58,6 +61,7 @@ impl<'a> LangContext<'a> {
         urls: &'a Urls,
         index: LangIndex,
         base: &incremental::Hasher,
+        site_digest: &incremental::Fingerprint,
     ) -> Result<Self, Diagnostic> {
         let site = plan.site();
         let language = site.config.lang(index);
@@ -90,6 +94,14 @@ impl<'a> LangContext<'a> {
         base.value("lang", &lang_view);
         base.value("t", strings);
         base.value("site", &site_view);
+        let site_image = model::featured(site, index)
+            .into_iter()
+            .find_map(|p| site.products[p].images.first());
+        let mut product_base = base.clone();
+        product_base.fingerprint_of("site digest", site_digest);
+        if let Some(photo) = site_image {
+            super::keys::photo_digest(&mut product_base, photo, images);
+        }
         Ok(LangContext {
             site,
             plan,
@@ -105,13 +117,23 @@ impl<'a> LangContext<'a> {
                 ("site", Value::from_serializable(&site_view)),
             ],
             coop,
-            site_image: model::featured(site, index)
-                .into_iter()
-                .find_map(|p| site.products[p].images.first()),
+            site_image,
             base,
+            product_base,
             order_strings: ["order_message", "ask_message", "preorder_note"]
                 .map(|key| strings.get(key).cloned().unwrap_or_default()),
         })
+    }
+
+    /// The key of a product page of this language from `digest`, its product's (see
+    /// [`super::keys`]).
+    pub(super) fn product_key(
+        &self,
+        digest: &incremental::Fingerprint,
+    ) -> incremental::Fingerprint {
+        let mut key = self.product_base.clone();
+        key.fingerprint_of("product", digest);
+        key.fingerprint()
     }
 
     /// How order messages are written in this language.

@@ -4,6 +4,7 @@
 //! (head, fingerprint, keep or render); `picture` writes photos; `views` is what templates see.
 
 mod context;
+mod keys;
 mod page;
 mod pages;
 mod picture;
@@ -17,11 +18,11 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::images::ImageSet;
-use crate::incremental::{self, BuildRecord, Fingerprint};
+use crate::incremental::{self, BuildRecord, PageFingerprints};
 use crate::lang::{LangIndex, PerLang};
 use crate::model::Site;
 use crate::output::{OutputFile, Sink};
-use crate::plan::{self, Plan};
+use crate::plan::{self, PageKind, Plan};
 use crate::seo::{self, sitemap};
 use crate::theme::Theme;
 use crate::urls::Urls;
@@ -37,7 +38,7 @@ pub(crate) struct Rendered {
     /// Pages carried over from the previous build instead of being rendered again.
     pub(crate) reused: usize,
     /// Every page's output path and fingerprint: for the record of this build.
-    pub(crate) record: Vec<(String, Fingerprint)>,
+    pub(crate) record: Vec<(String, PageFingerprints)>,
 }
 
 /// Renders every page of every language the plan lists, then the sitemaps and feeds. A page
@@ -61,8 +62,10 @@ pub(crate) fn render(
     for (name, template) in &theme.templates {
         base.bytes(name, template.source.as_bytes());
     }
+    let site_digest = keys::site_digest(site, theme, images).fingerprint();
+    let product_digests = keys::product_digests(site, images);
     for index in site.config.langs() {
-        match LangContext::new(&plan, theme, images, urls, index, &base) {
+        match LangContext::new(&plan, theme, images, urls, index, &base, &site_digest) {
             Ok(ctx) => langs.push(ctx),
             Err(problem) => problems.push(problem),
         }
@@ -93,9 +96,18 @@ pub(crate) fn render(
             jobs.par_iter()
                 .map(|&(lang, kind)| {
                     let lang = &langs[lang];
-                    let mut ctx = PageContext::new(lang);
-                    let out = lang.page(&mut ctx, kind);
-                    let page = lang.finish(&with, kind, ctx, out);
+                    let page = match kind {
+                        PageKind::Product(n) => lang.product_page(
+                            &with,
+                            n,
+                            lang.product_key(&product_digests[n][lang.index]),
+                        ),
+                        _ => {
+                            let mut ctx = PageContext::new(lang);
+                            let out = lang.page(&mut ctx, kind);
+                            lang.finish(&with, kind, ctx, out)
+                        }
+                    };
                     // Told every few hundred pages: a progress bar, not a cost per page.
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     if n.is_multiple_of(256) || n == total {
@@ -123,7 +135,7 @@ pub(crate) fn render(
             Ok(done) => {
                 pages_per_lang[*lang] += 1;
                 entries.extend(done.entry);
-                record.extend(done.record);
+                record.push(done.record);
                 reused += usize::from(done.reused);
             }
             // A broken template breaks every page that uses it: say it once per place.

@@ -9,7 +9,7 @@ use super::context::LangContext;
 use super::template_error;
 use super::views::PageView;
 use crate::diagnostics::Diagnostic;
-use crate::incremental::{self, BuildRecord, Fingerprint};
+use crate::incremental::{self, BuildRecord, Fingerprint, PageFingerprints};
 use crate::output::{OutputFile, Sink};
 use crate::plan::{self, PageKind};
 use crate::seo::{self, PageSeo, sitemap};
@@ -22,6 +22,8 @@ const PAGE_CAPACITY: usize = 32 * 1024;
 pub(super) struct PageContext {
     ctx: Context,
     hash: incremental::Hasher,
+    /// The hash of the page's inputs, for a page that has one (see [`super::keys`]).
+    inputs: Option<Fingerprint>,
 }
 
 impl PageContext {
@@ -29,6 +31,7 @@ impl PageContext {
         let mut ctx = PageContext {
             ctx: Context::new(),
             hash: lang.base.clone(),
+            inputs: None,
         };
         for (name, value) in &lang.globals {
             ctx.ctx.insert_value(*name, value.clone());
@@ -83,11 +86,55 @@ pub(super) struct Renderer<'a> {
 /// One page done.
 pub(super) struct PageDone {
     pub(super) entry: Option<sitemap::Entry>,
-    pub(super) record: Option<(String, Fingerprint)>,
+    pub(super) record: (String, PageFingerprints),
     pub(super) reused: bool,
 }
 
 impl LangContext<'_> {
+    /// Product page `n`, whose inputs hash to `key` (see [`super::keys`]): carried over from
+    /// the previous build when that build wrote it from the same inputs, without its context
+    /// being made; else made and compared as every page is.
+    pub(super) fn product_page(
+        &self,
+        with: &Renderer<'_>,
+        n: usize,
+        key: Fingerprint,
+    ) -> Result<PageDone, Diagnostic> {
+        let kind = PageKind::Product(n);
+        let path = match self.plan.path(self.index, kind) {
+            Some(path) => path,
+            None => unreachable!("the plan lists a page only where it exists"),
+        };
+        let file = plan::file_of(&path);
+        let kept = with
+            .previous
+            .unchanged_inputs(&file, &key)
+            .filter(|(stamp, _)| with.sink.keep(&file, stamp));
+        let Some((_, context)) = kept else {
+            let mut ctx = PageContext::new(self);
+            ctx.inputs = Some(key);
+            let out = self.page(&mut ctx, kind);
+            return self.finish(with, kind, ctx, out);
+        };
+        let (lastmod, images) = self.product_sitemap(&self.site.products[n]);
+        Ok(PageDone {
+            entry: kind.in_sitemap().then(|| sitemap::Entry {
+                path,
+                alternates: self.plan.alternates(kind),
+                lastmod,
+                images,
+            }),
+            record: (
+                file,
+                PageFingerprints {
+                    context: Some(context),
+                    inputs: Some(key),
+                },
+            ),
+            reused: true,
+        })
+    }
+
     /// Adds what every page has (`seo`, `page`, `languages`), then carries the previous
     /// build's file over if the fingerprint is the recorded one, or renders the template.
     pub(super) fn finish(
@@ -174,7 +221,13 @@ impl LangContext<'_> {
         });
         Ok(PageDone {
             entry,
-            record: fingerprint.map(|f| (file, f)),
+            record: (
+                file,
+                PageFingerprints {
+                    context: fingerprint,
+                    inputs: ctx.inputs,
+                },
+            ),
             reused: kept,
         })
     }

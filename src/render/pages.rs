@@ -108,6 +108,7 @@ impl LangContext<'_> {
         let text = self.text(&product.texts[self.index]);
         ctx.insert("product", &self.product_view(product, text));
         let category = self.text(&site.categories[product.category].texts[self.index]);
+        let (lastmod, images) = self.product_sitemap(product);
         PageOut {
             description: Some(summary_or_body(text)),
             breadcrumbs: vec![
@@ -115,14 +116,21 @@ impl LangContext<'_> {
                 (category.title.clone(), category.path.clone()),
                 (text.title.clone(), text.path.clone()),
             ],
-            lastmod: product.date.clone(),
-            images: product
-                .images
-                .iter()
-                .filter_map(|img| self.full_image_url(img))
-                .collect(),
+            lastmod,
+            images,
             ..PageOut::new("product.html", format!("{} | {}", text.title, self.coop))
         }
+    }
+
+    /// What the sitemap says of a product's page besides its address: when the product last
+    /// changed, and its photos' addresses.
+    pub(super) fn product_sitemap(&self, product: &Product) -> (Option<String>, Vec<String>) {
+        let images = product
+            .images
+            .iter()
+            .filter_map(|img| self.full_image_url(img))
+            .collect();
+        (product.date.clone(), images)
     }
 
     fn category(&self, ctx: &mut PageContext, category: usize, page: usize) -> PageOut {

@@ -142,7 +142,18 @@ fn feed_description(text: &Text) -> String {
     } else {
         body
     };
-    description.chars().take(MAX_DESCRIPTION).collect()
+    cut_to_chars(description, MAX_DESCRIPTION)
+}
+
+/// `text` cut after `max` characters.
+fn cut_to_chars(mut text: String, max: usize) -> String {
+    // No more bytes than characters allowed: nothing to count.
+    if text.len() > max
+        && let Some((end, _)) = text.char_indices().nth(max)
+    {
+        text.truncate(end);
+    }
+    text
 }
 
 fn amount(site: &Site, price: Minor) -> String {

@@ -353,6 +353,33 @@ fn every_kind_of_change_is_rebuilt_as_a_clean_build() {
     });
     assert!(renamed.contains(&"categories/oils/index.html".to_owned()));
     assert!(renamed.iter().all(|p| !p.starts_with("ar/")), "{renamed:?}");
+    // A producer's name: the product pages that show her card.
+    let producer = after(|site| {
+        site.edit("producers/fatima/fr.md", "name: Fatima", "name: Fatima Aït");
+    });
+    assert!(
+        producer.contains(&"products/argan-oil/index.html".to_owned()),
+        "{producer:?}"
+    );
+    assert!(
+        producer.iter().all(|p| !p.starts_with("ar/")),
+        "{producer:?}"
+    );
+    // A product's photo: its pages, and the listings that show it.
+    let photo = after(|site| {
+        site.write(
+            "products/argan-oil/bottle.jpg",
+            std::fs::read(site.path("producers/fatima/portrait.jpg")).unwrap(),
+        );
+    });
+    assert!(
+        photo.contains(&"products/argan-oil/index.html".to_owned()),
+        "{photo:?}"
+    );
+    assert!(
+        !photo.contains(&"products/amlou/index.html".to_owned()),
+        "{photo:?}"
+    );
     // A category's folder renamed, its products moved along: new addresses.
     let moved = after(|site| {
         std::fs::rename(site.path("categories/oils"), site.path("categories/huiles")).unwrap();
@@ -391,6 +418,43 @@ fn every_kind_of_change_is_rebuilt_as_a_clean_build() {
     assert!(
         settings.contains(&"products/page/2/index.html".to_owned()),
         "{settings:?}"
+    );
+}
+
+#[test]
+fn a_product_without_a_photo_is_shared_with_the_site_picture_as_it_changes() {
+    // Pages without a photo of their own are shared with the first featured product's: a
+    // change of that photo is a change of every such page, though no text of theirs changed.
+    let site = two_products();
+    site.edit(
+        "products/amlou/product.yaml",
+        "images:\n  - file: bottle.jpg\n    alt: { fr: Un flacon, ar: قارورة }\n",
+        "",
+    )
+    .edit(
+        "products/argan-oil/product.yaml",
+        "stock: 3",
+        "stock: 3\nfeatured: true",
+    );
+    site.built();
+    site.write(
+        "products/argan-oil/bottle.jpg",
+        std::fs::read(site.path("producers/fatima/portrait.jpg")).unwrap(),
+    );
+    let (_, changed) = rebuild(&site);
+    for page in ["products/amlou/index.html", "ar/products/أملو/index.html"] {
+        assert!(changed.contains(&page.to_owned()), "{page}: {changed:?}");
+    }
+    // No product with a photo left: no picture to share.
+    site.edit(
+        "products/argan-oil/product.yaml",
+        "images:\n  - file: bottle.jpg\n    alt: { fr: Un flacon, ar: قارورة }\n",
+        "",
+    );
+    let (_, changed) = rebuild(&site);
+    assert!(
+        changed.contains(&"products/amlou/index.html".to_owned()),
+        "{changed:?}"
     );
 }
 
