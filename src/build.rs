@@ -211,7 +211,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 .as_encoded_bytes(),
         ],
     );
-    let previous = BuildRecord::load(
+    let mut previous = BuildRecord::load(
         &cache_dir,
         lock.output(),
         crate::write::output_id(lock.output()).as_deref(),
@@ -236,6 +236,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         });
     }
 
+    previous.load_rows(&cache_dir, lock.output());
     let crate::load::Loaded {
         site,
         theme,
@@ -316,6 +317,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         started_ns,
         stamps,
         std::mem::take(&mut rendered.record),
+        std::mem::take(&mut rendered.rows),
         summary,
     )
     .save(&cache_dir, lock.output());

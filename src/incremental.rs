@@ -50,6 +50,120 @@ pub(crate) struct BuildRecord {
     files: HashMap<String, Written>,
     /// What the build reported, said again by a build that finds nothing changed.
     summary: Summary,
+    /// Where each product's rows are in each feed, kept in a file of their own (see
+    /// [`FeedRows`]): read only by a build that has something to do.
+    #[serde(skip)]
+    rows: FeedRows,
+}
+
+/// Where each product's rows are in the feeds a build wrote: by feed path, for each product
+/// (in the feed's order) the key of the inputs its rows were made from and their bytes
+/// `start..end` in the file. A later build copies the rows of every product whose key is the
+/// same instead of making them again (a feed is a product's whole description, some 2.5 KB,
+/// for every product of a language).
+#[derive(Debug, Default)]
+pub(crate) struct FeedRows(HashMap<String, Vec<Row>>);
+
+/// One product's rows in a feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Row {
+    pub(crate) key: Fingerprint,
+    pub(crate) start: u64,
+    pub(crate) end: u64,
+}
+
+/// What a file of [`FeedRows`] starts with.
+const ROWS_MAGIC: &[u8] = b"souk feed rows 1\n";
+
+impl FeedRows {
+    /// Adds the rows of the feed at `path`.
+    pub(crate) fn insert(&mut self, path: String, rows: Vec<Row>) {
+        self.0.insert(path, rows);
+    }
+
+    /// The rows of the feed at `path`.
+    pub(crate) fn get(&self, path: &str) -> Option<&[Row]> {
+        self.0.get(path).map(Vec::as_slice)
+    }
+
+    /// Little-endian: the magic line, the output id, then for each feed its path, its number
+    /// of rows and each row (16 bytes of key, start, end). Some 30 bytes a product and feed,
+    /// where JSON would have been three times that.
+    fn write(&self, output_id: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut put = |bytes: &[u8]| out.write_all(bytes);
+        put(ROWS_MAGIC)?;
+        put(&(output_id.len() as u64).to_le_bytes())?;
+        put(output_id.as_bytes())?;
+        put(&(self.0.len() as u64).to_le_bytes())?;
+        for (path, rows) in &self.0 {
+            put(&(path.len() as u64).to_le_bytes())?;
+            put(path.as_bytes())?;
+            put(&(rows.len() as u64).to_le_bytes())?;
+            for row in rows {
+                put(&row.key)?;
+                put(&row.start.to_le_bytes())?;
+                put(&row.end.to_le_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What [`FeedRows::write`] wrote for the output `output_id`; none for anything else (the
+    /// cache is not trusted: every length is checked against what is there).
+    fn read(bytes: &[u8], output_id: &str) -> Option<FeedRows> {
+        let mut rows = HashMap::new();
+        let mut reader = RowReader {
+            rest: bytes.strip_prefix(ROWS_MAGIC)?,
+        };
+        let id_len = reader.length()?;
+        if reader.bytes(id_len)? != output_id.as_bytes() {
+            return None;
+        }
+        let feeds = reader.length()?;
+        for _ in 0..feeds {
+            let path_len = reader.length()?;
+            let path = std::str::from_utf8(reader.bytes(path_len)?)
+                .ok()?
+                .to_owned();
+            let count = reader.length()?;
+            let mut feed = Vec::with_capacity(count.min(reader.rest.len() / 32));
+            for _ in 0..count {
+                let key: Fingerprint = reader.bytes(16)?.try_into().ok()?;
+                let start = reader.number()?;
+                let end = reader.number()?;
+                if start > end {
+                    return None;
+                }
+                feed.push(Row { key, start, end });
+            }
+            rows.insert(path, feed);
+        }
+        reader.rest.is_empty().then_some(FeedRows(rows))
+    }
+}
+
+/// Reads what [`FeedRows::write`] wrote, refusing what is cut short.
+struct RowReader<'b> {
+    rest: &'b [u8],
+}
+
+impl<'b> RowReader<'b> {
+    fn bytes(&mut self, n: usize) -> Option<&'b [u8]> {
+        let (head, tail) = self.rest.split_at_checked(n)?;
+        self.rest = tail;
+        Some(head)
+    }
+
+    fn number(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.bytes(8)?.try_into().ok()?))
+    }
+
+    /// A count or a length: no more than the bytes left.
+    fn length(&mut self) -> Option<usize> {
+        usize::try_from(self.number()?)
+            .ok()
+            .filter(|&n| n <= self.rest.len())
+    }
 }
 
 /// A file a build wrote: its stamp, and when it is a page, the fingerprint of its context and
@@ -182,6 +296,7 @@ impl BuildRecord {
         started_ns: u128,
         files: impl IntoIterator<Item = (String, FileStamp)>,
         pages: impl IntoIterator<Item = (String, PageFingerprints)>,
+        rows: FeedRows,
         summary: Summary,
     ) -> Self {
         let mut fingerprints: HashMap<String, PageFingerprints> = pages.into_iter().collect();
@@ -198,6 +313,7 @@ impl BuildRecord {
                 })
                 .collect(),
             summary,
+            rows,
         }
     }
 
@@ -216,15 +332,43 @@ impl BuildRecord {
             .unwrap_or_default()
     }
 
-    /// Saves the record for the next build. Losing it only makes that build slower.
+    /// Reads where the previous build put each product's rows in its feeds: not needed to
+    /// tell that nothing changed, so not read with the rest.
+    pub(crate) fn load_rows(&mut self, cache_dir: &Path, output: &Path) {
+        if self.output_id.is_empty() {
+            return;
+        }
+        let path = record_path(cache_dir, output).with_extension("rows");
+        self.rows = std::fs::read(path)
+            .ok()
+            .and_then(|bytes| FeedRows::read(&bytes, &self.output_id))
+            .unwrap_or_default();
+    }
+
+    /// Saves the record for the next build. Losing it only makes that build slower. The rows
+    /// go first: a record with the rows of another build names another output id, and is not
+    /// used.
     pub(crate) fn save(&self, cache_dir: &Path, output: &Path) -> std::io::Result<()> {
         let path = record_path(cache_dir, output);
         if let Some(dir) = path.parent() {
             crate::fs::own_folder(dir)?;
         }
+        crate::fs::write_atomically_with(&path.with_extension("rows"), |out| {
+            self.rows.write(&self.output_id, out)
+        })?;
         crate::fs::write_atomically_with(&path, |out| {
             serde_json::to_writer(out, self).map_err(std::io::Error::from)
         })
+    }
+
+    /// Where the previous build put each product's rows in its feeds.
+    pub(crate) fn rows(&self) -> &FeedRows {
+        &self.rows
+    }
+
+    /// The stamp of the file the previous build wrote at `path`.
+    pub(crate) fn stamp(&self, path: &str) -> Option<&FileStamp> {
+        self.files.get(path).map(|written| &written.0)
     }
 
     /// The stamp of the previous build's file at `path` when it was rendered from exactly

@@ -302,6 +302,19 @@ impl<'lock> Staging<'lock> {
         self.carry(&from, relative, stamp.size).is_some()
     }
 
+    /// The current output's (the previous build's) file at `relative`, open, if it is still
+    /// exactly the file recorded as `stamp`.
+    pub(crate) fn previous(&self, relative: &str, stamp: &FileStamp) -> Option<std::fs::File> {
+        let path = self.lock.output().join(relative);
+        // Never through a link.
+        std::fs::symlink_metadata(&path)
+            .ok()
+            .filter(|m| m.is_file())?;
+        let file = std::fs::File::open(path).ok()?;
+        let meta = file.metadata().ok()?;
+        (meta.is_file() && FileStamp::of(&meta) == *stamp).then_some(file)
+    }
+
     /// Links (or copies) `from` into the staging folder at `relative`, if it has `size` bytes.
     fn carry(&self, from: &Path, relative: &str, size: u64) -> Option<()> {
         let to = self.dir.join(relative);
@@ -494,6 +507,10 @@ impl crate::output::Sink for Staging<'_> {
 
     fn keep(&self, path: &str, stamp: &FileStamp) -> bool {
         Staging::keep(self, path, stamp)
+    }
+
+    fn previous(&self, path: &str, stamp: &FileStamp) -> Option<std::fs::File> {
+        Staging::previous(self, path, stamp)
     }
 }
 

@@ -9,6 +9,7 @@ mod page;
 mod pages;
 mod picture;
 mod print;
+mod rows;
 mod shop;
 mod views;
 
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::images::ImageSet;
-use crate::incremental::{self, BuildRecord, PageFingerprints};
+use crate::incremental::{self, BuildRecord, FeedRows, PageFingerprints};
 use crate::lang::{LangIndex, PerLang};
 use crate::model::Site;
 use crate::output::{OutputFile, Sink};
@@ -39,6 +40,8 @@ pub(crate) struct Rendered {
     pub(crate) reused: usize,
     /// Every page's output path and fingerprint: for the record of this build.
     pub(crate) record: Vec<(String, PageFingerprints)>,
+    /// Where each product's rows went in the feeds: for the record of this build.
+    pub(crate) rows: FeedRows,
 }
 
 /// Renders every page of every language the plan lists, then the sitemaps and feeds. A page
@@ -91,7 +94,20 @@ pub(crate) fn render(
     // cores busy to the end.
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = jobs.len();
-    let (results, feeds): (Vec<Result<PageDone, Diagnostic>>, Result<(), Diagnostic>) = rayon::join(
+    let feeds = Feeds {
+        site,
+        theme,
+        images,
+        urls,
+        langs: &langs,
+        digests: &product_digests,
+        previous,
+        sink,
+    };
+    let (results, feeds): (
+        Vec<Result<PageDone, Diagnostic>>,
+        Result<FeedRows, Diagnostic>,
+    ) = rayon::join(
         || {
             jobs.par_iter()
                 .map(|&(lang, kind)| {
@@ -118,10 +134,11 @@ pub(crate) fn render(
                 .collect()
         },
         || {
-            write_feeds(site, theme, images, urls, sink)?;
+            let rows = feeds.write()?;
             shop::data_files(site, images, urls)
                 .into_iter()
-                .try_for_each(|file| sink.put(file))
+                .try_for_each(|file| sink.put(file))?;
+            Ok(rows)
         },
     );
 
@@ -146,9 +163,10 @@ pub(crate) fn render(
             }
         }
     }
-    if let Err(problem) = feeds {
+    let rows = feeds.unwrap_or_else(|problem| {
         problems.push(problem);
-    }
+        FeedRows::default()
+    });
     if problems.has_errors() {
         return Err(problems);
     }
@@ -157,6 +175,7 @@ pub(crate) fn render(
         pages_per_lang,
         reused,
         record,
+        rows,
     })
 }
 
@@ -186,36 +205,54 @@ fn write_sitemaps(
     Ok(())
 }
 
-/// Writes the Google Merchant and Meta product feeds of every language, one language after
-/// the other, each straight into its file (they run beside the pages, which keep the other
-/// core busy; at 2.5 KB a product, making them in memory was the peak of a large build's
-/// memory). The names of the provenance details come from the theme's UI strings.
-fn write_feeds(
-    site: &Site,
-    theme: &Theme,
-    images: &ImageSet,
-    urls: &Urls,
-    sink: &dyn Sink,
-) -> Result<(), Diagnostic> {
-    for (lang, language) in site.config.langs().zip(&site.config.languages) {
-        let strings = &theme.strings[lang];
-        let name = |key: &str| strings.get(key).map_or("", String::as_str);
-        let names = seo::feeds::ProvenanceNames {
-            section: name("provenance"),
-            origin: name("origin"),
-            harvest: name("harvest"),
-            batch: name("batch"),
-        };
-        let code = language.code.as_str();
-        seo::feeds::feeds(site, images, urls, lang, &names, |feed, write| {
-            let path = match feed {
-                seo::feeds::Feed::Google => plan::google_feed(code),
-                seo::feeds::Feed::Meta => plan::meta_feed(code),
+/// What the product feeds are made from.
+struct Feeds<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    images: &'a ImageSet,
+    urls: &'a Urls,
+    langs: &'a PerLang<LangContext<'a>>,
+    /// Each product's digest per language (see [`keys`]).
+    digests: &'a [PerLang<incremental::Fingerprint>],
+    previous: &'a BuildRecord,
+    sink: &'a dyn Sink,
+}
+
+impl Feeds<'_> {
+    /// Writes the Google Merchant and Meta product feeds of every language, one language after
+    /// the other, each straight into its file (they run beside the pages, which keep the other
+    /// core busy; at 2.5 KB a product, making them in memory was the peak of a large build's
+    /// memory), copying the rows of unchanged products from the previous build's. The names
+    /// of the provenance details come from the theme's UI strings.
+    fn write(&self) -> Result<FeedRows, Diagnostic> {
+        let site = self.site;
+        let mut all = FeedRows::default();
+        for (lang, language) in site.config.langs().zip(&site.config.languages) {
+            let strings = &self.theme.strings[lang];
+            let name = |key: &str| strings.get(key).map_or("", String::as_str);
+            let names = seo::feeds::ProvenanceNames {
+                section: name("provenance"),
+                origin: name("origin"),
+                harvest: name("harvest"),
+                batch: name("batch"),
             };
-            sink.stream(&path, write)
-        })?;
+            let code = language.code.as_str();
+            let context = &self.langs[lang];
+            seo::feeds::feeds(site, self.images, self.urls, lang, &names, |feed, write| {
+                let path = match feed {
+                    seo::feeds::Feed::Google => plan::google_feed(code),
+                    seo::feeds::Feed::Meta => plan::meta_feed(code),
+                };
+                let key =
+                    |p: usize| rows::row_key(&context.product_key(&self.digests[p][lang]), &path);
+                let mut rows = rows::Spliced::new(&path, self.previous, self.sink, &key);
+                self.sink.stream(&path, &mut |out| write(out, &mut rows))?;
+                all.insert(path.clone(), rows.into_rows());
+                Ok(())
+            })?;
+        }
+        Ok(all)
     }
-    Ok(())
 }
 
 /// Compiles every template, reporting each broken one with its file, line and column.

@@ -41,23 +41,6 @@ pub(crate) struct ProvenanceNames<'a> {
     pub(crate) batch: &'a str,
 }
 
-/// Every row of a language's feeds, made as they are written: a row holds the product's
-/// whole description, and a catalogue's rows together were the peak of a large build's memory.
-fn items<'a>(
-    site: &'a Site,
-    images: &'a ImageSet,
-    urls: &'a Urls,
-    lang: LangIndex,
-    names: &'a ProvenanceNames,
-) -> impl Iterator<Item = Item> + 'a {
-    site.products
-        .iter()
-        .flat_map(move |product| match product.texts[lang].as_ref() {
-            Some(text) => product_items(site, images, urls, lang, names, product, text),
-            None => Vec::new(),
-        })
-}
-
 /// The rows of one product: one, or one per variant.
 fn product_items(
     site: &Site,
@@ -173,12 +156,44 @@ pub(crate) enum Feed {
     Meta,
 }
 
-/// Writes a feed into the writer it is given.
-pub(crate) type WriteFeed<'w> = dyn FnMut(&mut dyn Write) -> std::io::Result<()> + 'w;
+/// Writes a feed into the writer it is given, taking the rows it can from `Rows`.
+pub(crate) type WriteFeed<'w> =
+    dyn FnMut(&mut dyn Write, &mut dyn Rows) -> std::io::Result<()> + 'w;
 
-/// Both feeds of one language. `emit` is handed each feed as a
-/// function that writes it, so it goes straight into its file: a feed is some 2.5 KB a product,
-/// and building them in memory was the peak of a large build's memory.
+/// Where the rows of a feed's products can come from besides being made, and what is known of
+/// them once written: the rows a previous build made from the same inputs are copied from its
+/// feed (see [`crate::incremental::FeedRows`]).
+pub(crate) trait Rows {
+    /// Writes product `p`'s rows into `out` if they can be copied; false when they must be
+    /// made.
+    fn copy(&mut self, p: usize, out: &mut dyn Write) -> std::io::Result<bool>;
+    /// Product `p`'s rows are bytes `start..end` of the feed being written.
+    fn wrote(&mut self, p: usize, start: u64, end: u64);
+}
+
+/// A writer that counts what goes through it, so that a product's rows can be found again.
+/// Flushing is left to the writer underneath (a buffer the caller flushes at the end): the
+/// CSV writer flushes after every product to tell where it is.
+struct Counted<'w> {
+    out: &'w mut dyn Write,
+    written: u64,
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Both feeds of one language. `emit` is handed each feed as a function that writes it, so it
+/// goes straight into its file: a feed is some 2.5 KB a product, and building them in memory
+/// was the peak of a large build's memory.
 pub(crate) fn feeds<E>(
     site: &Site,
     images: &ImageSet,
@@ -187,48 +202,96 @@ pub(crate) fn feeds<E>(
     names: &ProvenanceNames,
     mut emit: impl FnMut(Feed, &mut WriteFeed<'_>) -> Result<(), E>,
 ) -> Result<(), E> {
-    // Each feed makes the rows again rather than both holding them all.
-    emit(Feed::Google, &mut |out| {
-        let items = items(site, images, urls, lang, names);
-        google_merchant(site, urls, lang, names.section, items, out)
+    let feed = LangFeeds {
+        site,
+        images,
+        urls,
+        lang,
+        names,
+    };
+    emit(Feed::Google, &mut |out, rows| {
+        feed.google_merchant(out, rows)
     })?;
-    emit(Feed::Meta, &mut |out| {
-        meta_catalog(site, lang, items(site, images, urls, lang, names), out)
-    })
+    emit(Feed::Meta, &mut |out, rows| feed.meta_catalog(out, rows))
 }
 
-/// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) of one language.
-fn google_merchant(
-    site: &Site,
-    urls: &Urls,
+/// What the feeds of one language are made from.
+struct LangFeeds<'a> {
+    site: &'a Site,
+    images: &'a ImageSet,
+    urls: &'a Urls,
     lang: LangIndex,
-    section: &str,
-    items: impl Iterator<Item = Item>,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let code = &site.config.lang(lang).code;
-    let coop = site.config.text(&site.config.cooperative.name, lang);
-    let home = urls.absolute(if lang.is_default() { "" } else { code.as_str() });
-    let mut xml = Xml::into_writer(out);
-    xml.open(
-        "rss",
-        &[
-            ("version", "2.0"),
-            ("xmlns:g", "http://base.google.com/ns/1.0"),
-        ],
-    );
-    xml.open("channel", &[]);
-    xml.element("title", coop);
-    xml.element("link", &home);
-    let tagline = site
-        .config
-        .cooperative
-        .tagline
-        .as_ref()
-        .map(|t| site.config.text(t, lang))
-        .unwrap_or(coop);
-    xml.element("description", tagline);
-    for item in items {
+    names: &'a ProvenanceNames<'a>,
+}
+
+impl LangFeeds<'_> {
+    /// Every product published in the language, with its index and text.
+    fn products(&self) -> impl Iterator<Item = (usize, &Product, &Text)> {
+        self.site
+            .products
+            .iter()
+            .enumerate()
+            .filter_map(|(p, product)| Some((p, product, product.texts[self.lang].as_ref()?)))
+    }
+
+    fn rows_of(&self, product: &Product, text: &Text) -> Vec<Item> {
+        product_items(
+            self.site,
+            self.images,
+            self.urls,
+            self.lang,
+            self.names,
+            product,
+            text,
+        )
+    }
+
+    /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace).
+    fn google_merchant(&self, out: &mut dyn Write, rows: &mut dyn Rows) -> std::io::Result<()> {
+        let site = self.site;
+        let lang = self.lang;
+        let code = &site.config.lang(lang).code;
+        let coop = site.config.text(&site.config.cooperative.name, lang);
+        let home = self
+            .urls
+            .absolute(if lang.is_default() { "" } else { code.as_str() });
+        let mut xml = Xml::into_writer(Counted { out, written: 0 });
+        xml.open(
+            "rss",
+            &[
+                ("version", "2.0"),
+                ("xmlns:g", "http://base.google.com/ns/1.0"),
+            ],
+        );
+        xml.open("channel", &[]);
+        xml.element("title", coop);
+        xml.element("link", &home);
+        let tagline = site
+            .config
+            .cooperative
+            .tagline
+            .as_ref()
+            .map(|t| site.config.text(t, lang))
+            .unwrap_or(coop);
+        xml.element("description", tagline);
+        for (p, product, text) in self.products() {
+            let start = xml.get_mut().written;
+            if !rows.copy(p, xml.get_mut())? {
+                for item in self.rows_of(product, text) {
+                    self.google_item(&mut xml, coop, &item);
+                }
+            }
+            rows.wrote(p, start, xml.get_mut().written);
+        }
+        xml.raw("\n");
+        xml.close("channel");
+        xml.close("rss");
+        xml.raw("\n");
+        xml.finish().map(|_| ())
+    }
+
+    fn google_item(&self, xml: &mut Xml<Counted<'_>>, coop: &str, item: &Item) {
+        let site = self.site;
         xml.raw("\n");
         xml.open("item", &[]);
         xml.element("g:id", &item.id);
@@ -270,7 +333,7 @@ fn google_merchant(
         // `product_detail` is its place for such facts, shown on the listing.
         for (name, value) in &item.provenance {
             xml.open("g:product_detail", &[]);
-            xml.element("g:section_name", section);
+            xml.element("g:section_name", self.names.section);
             xml.element("g:attribute_name", name);
             xml.element("g:attribute_value", value);
             xml.close("g:product_detail");
@@ -287,61 +350,65 @@ fn google_merchant(
         }
         xml.close("item");
     }
-    xml.raw("\n");
-    xml.close("channel");
-    xml.close("rss");
-    xml.raw("\n");
-    xml.finish().map(|_| ())
-}
 
-/// The Meta catalogue CSV of one language. Cells that a spreadsheet would run as a formula
-/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
-fn meta_catalog(
-    site: &Site,
-    lang: LangIndex,
-    items: impl Iterator<Item = Item>,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let coop = site.config.text(&site.config.cooperative.name, lang);
-    let mut writer = csv::Writer::from_writer(out);
-    let header = [
-        "id",
-        "title",
-        "description",
-        "availability",
-        "condition",
-        "price",
-        "sale_price",
-        "link",
-        "image_link",
-        "brand",
-        "item_group_id",
-        "size",
-    ];
-    writer.write_record(header)?;
-    for item in items {
-        let availability = match item.availability {
-            Availability::InStock => "in stock",
-            Availability::OutOfStock => "out of stock",
-            Availability::Preorder => "preorder",
-        };
-        let row = [
-            item.id,
-            item.title,
-            item.description,
-            availability.to_owned(),
-            "new".to_owned(),
-            amount(site, item.price),
-            item.sale_price.map(|s| amount(site, s)).unwrap_or_default(),
-            item.link,
-            item.image.unwrap_or_default(),
-            coop.to_owned(),
-            item.group.unwrap_or_default(),
-            item.size.unwrap_or_default(),
+    /// The Meta catalogue CSV. Cells that a spreadsheet would run as a formula (starting with
+    /// `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
+    fn meta_catalog(&self, out: &mut dyn Write, rows: &mut dyn Rows) -> std::io::Result<()> {
+        let site = self.site;
+        let coop = site.config.text(&site.config.cooperative.name, self.lang);
+        let mut out = Counted { out, written: 0 };
+        let header = [
+            "id",
+            "title",
+            "description",
+            "availability",
+            "condition",
+            "price",
+            "sale_price",
+            "link",
+            "image_link",
+            "brand",
+            "item_group_id",
+            "size",
         ];
-        writer.write_record(row.iter().map(|cell| defuse(cell)))?;
+        // A CSV writer for each part, flushed at its end: where each product's records are
+        // must be known, and copied records go into the file between them.
+        let mut records = csv::Writer::from_writer(&mut out);
+        records.write_record(header)?;
+        records.flush()?;
+        drop(records);
+        for (p, product, text) in self.products() {
+            let start = out.written;
+            if !rows.copy(p, &mut out)? {
+                let mut records = csv::Writer::from_writer(&mut out);
+                for item in self.rows_of(product, text) {
+                    let availability = match item.availability {
+                        Availability::InStock => "in stock",
+                        Availability::OutOfStock => "out of stock",
+                        Availability::Preorder => "preorder",
+                    };
+                    let row = [
+                        item.id,
+                        item.title,
+                        item.description,
+                        availability.to_owned(),
+                        "new".to_owned(),
+                        amount(site, item.price),
+                        item.sale_price.map(|s| amount(site, s)).unwrap_or_default(),
+                        item.link,
+                        item.image.unwrap_or_default(),
+                        coop.to_owned(),
+                        item.group.unwrap_or_default(),
+                        item.size.unwrap_or_default(),
+                    ];
+                    records.write_record(row.iter().map(|cell| defuse(cell)))?;
+                }
+                records.flush()?;
+            }
+            rows.wrote(p, start, out.written);
+        }
+        Ok(())
     }
-    writer.flush()
 }
 
 /// A cell a spreadsheet will not evaluate.

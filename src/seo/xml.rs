@@ -52,6 +52,12 @@ impl<W: std::io::Write> Xml<W> {
         }
     }
 
+    /// The writer the document goes into, for what souk already wrote of it (rows of a
+    /// previous feed) and for how much has gone in.
+    pub(crate) fn get_mut(&mut self) -> &mut W {
+        self.writer.get_mut()
+    }
+
     fn event(&mut self, event: Event) {
         if let Err(error) = self.writer.write_event(event) {
             self.failed.get_or_insert(std::io::Error::other(error));

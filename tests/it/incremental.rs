@@ -422,6 +422,52 @@ fn every_kind_of_change_is_rebuilt_as_a_clean_build() {
 }
 
 #[test]
+fn feed_rows_of_unchanged_products_are_copied_from_the_previous_feed() {
+    let site = two_products();
+    site.built();
+    // The previous feed, changed where it has argan oil's description, its stamp kept: a build
+    // that copies that product's rows copies this.
+    let feed = site.output().join("feeds/google-merchant-fr.xml");
+    let meta = std::fs::metadata(&feed).unwrap();
+    let text = std::fs::read_to_string(&feed).unwrap();
+    let description = "<g:description>Une huile";
+    assert_eq!(text.matches(description).count(), 2, "{text}");
+    let argan = text.find("<g:id>T-ARG</g:id>").unwrap();
+    let at = argan + text[argan..].find(description).unwrap();
+    let mut tampered = text.clone();
+    tampered.replace_range(at..at + description.len(), "<g:description>UNE HUILE");
+    std::fs::write(&feed, &tampered).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&feed)
+        .unwrap()
+        .set_modified(meta.modified().unwrap())
+        .unwrap();
+    site.edit("products/amlou/fr.md", "Une huile", "Une pâte");
+    site.built();
+    let after = std::fs::read_to_string(&feed).unwrap();
+    assert!(after.contains("<g:description>UNE HUILE"), "{after}");
+    assert!(after.contains("<g:description>Une pâte"), "{after}");
+    assert!(!after.contains("<g:description>Une huile"), "{after}");
+
+    // Where the rows were is not trusted: damaged, every row is made again.
+    let cache = site.options().cache_dir.unwrap().join("pages");
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rows") {
+            let mut bytes = std::fs::read(&path).unwrap();
+            let end = bytes.len() - 1;
+            bytes[end] ^= 0xff;
+            bytes.truncate(end - 3);
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    site.edit("products/amlou/fr.md", "Une pâte", "Une huile");
+    let (_, changed) = rebuild(&site);
+    assert!(changed.contains(&"products/amlou/index.html".to_owned()));
+}
+
+#[test]
 fn a_product_without_a_photo_is_shared_with_the_site_picture_as_it_changes() {
     // Pages without a photo of their own are shared with the first featured product's: a
     // change of that photo is a change of every such page, though no text of theirs changed.
