@@ -14,16 +14,20 @@ pub const MAX_TEXT_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Reads a UTF-8 text file under `root`, naming it relative to `root` on failure.
 pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
     let shown = relative(root, path);
-    if !inside(root, path) {
-        return Err(Diagnostic::error(
-            &shown,
-            "this file is a link to a file outside the site, which souk does not read",
-        )
-        .hint("copy the file itself into the site instead of linking to it"));
-    }
-    let metadata = std::fs::metadata(path).map_err(|e| {
+    let cannot_read = |e: std::io::Error| {
         Diagnostic::system(&shown, format!("cannot read this file: {}", io_reason(&e)))
-    })?;
+    };
+    let mut metadata = std::fs::symlink_metadata(path).map_err(cannot_read)?;
+    if metadata.file_type().is_symlink() {
+        if !inside(root, path) {
+            return Err(Diagnostic::error(
+                &shown,
+                "this file is a link to a file outside the site, which souk does not read",
+            )
+            .hint("copy the file itself into the site instead of linking to it"));
+        }
+        metadata = std::fs::metadata(path).map_err(cannot_read)?;
+    }
     if metadata.len() > MAX_TEXT_FILE_BYTES {
         return Err(Diagnostic::error(
             &shown,
@@ -35,9 +39,7 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
         )
         .hint("split the text, or check that this is the file you meant"));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::system(&shown, format!("cannot read this file: {}", io_reason(&e)))
-    })?;
+    let bytes = std::fs::read(path).map_err(cannot_read)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(
             &shown,

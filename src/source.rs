@@ -95,7 +95,10 @@ pub enum Found {
 
 /// Every file under `dir` (a bundle's folder), sorted.
 fn bundle_files(dir: &Path) -> BTreeMap<String, Found> {
-    let real_dir = dir.canonicalize().ok();
+    // Only a link needs the folder's real path: most bundles have none, and resolving it is a
+    // look-up of every folder above it (ten thousand bundles, ten thousand times).
+    let real_dir = std::cell::OnceCell::new();
+    let real_dir = || real_dir.get_or_init(|| dir.canonicalize().ok()).as_ref();
     walkdir::WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
@@ -110,7 +113,7 @@ fn bundle_files(dir: &Path) -> BTreeMap<String, Found> {
                     .path()
                     .canonicalize()
                     .ok()
-                    .zip(real_dir.as_ref())
+                    .zip(real_dir())
                     .is_some_and(|(real, dir)| real.starts_with(dir) && real.is_file());
                 if inside {
                     Found::File
@@ -393,7 +396,8 @@ pub fn load(root: &Path, config: &SiteConfig) -> (Source, Diagnostics) {
         &mut unreadable.pages,
     );
     let errors_before_home = problems.error_count();
-    let home = load_docs(root, config, &root.join(HOME), &mut problems);
+    let home_dir = root.join(HOME);
+    let home = load_docs(root, config, &home_dir, dir_names(&home_dir), &mut problems);
     unreadable.home = problems.error_count() > errors_before_home;
     let static_files = list_static(root, &mut problems);
     let source = Source {
@@ -510,7 +514,9 @@ where
     }
     let data_path = dir.join(data_name);
     let data_file = relative(root, &data_path);
-    let data = if data_path.exists() {
+    // The folder's names, read once for the data file and the Markdown files.
+    let names = dir_names(dir);
+    let data = if names.iter().any(|n| n == data_name) {
         match crate::fs::read_text(root, &data_path)
             .map_err(Diagnostics::from)
             .and_then(|text| {
@@ -532,7 +538,7 @@ where
         );
         None
     };
-    let docs = load_docs(root, config, dir, &mut problems);
+    let docs = load_docs(root, config, dir, names, &mut problems);
     match data {
         Some(data) if !problems.has_errors() => Ok(Bundle {
             id,
@@ -546,23 +552,29 @@ where
     }
 }
 
+/// The names in a folder (none when it cannot be read).
+fn dir_names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The `<lang>.md` files of a folder, by language index. Warns about `.md` files named after no
 /// language of the site, which would otherwise be silently ignored.
 fn load_docs<F: DeserializeOwned>(
     root: &Path,
     config: &SiteConfig,
     dir: &Path,
+    mut names: Vec<String>,
     problems: &mut Diagnostics,
 ) -> Vec<Option<Doc<F>>> {
     let mut docs: Vec<Option<Doc<F>>> = config.languages.iter().map(|_| None).collect();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return docs;
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".md"))
-        .collect();
+    names.retain(|n| n.ends_with(".md"));
     names.sort();
     for name in names {
         let code = name.trim_end_matches(".md");
