@@ -65,8 +65,7 @@ pub(crate) fn render(
     for (name, template) in &theme.templates {
         base.bytes(name, template.source.as_bytes());
     }
-    let site_digest = keys::site_digest(site, theme, images).fingerprint();
-    let product_digests = keys::product_digests(site, images);
+    let site_digest = keys::site_digest(site, theme, images);
     for index in site.config.langs() {
         match LangContext::new(&plan, theme, images, urls, index, &base, &site_digest) {
             Ok(ctx) => langs.push(ctx),
@@ -77,6 +76,16 @@ pub(crate) fn render(
         return Err(problems);
     }
     let langs = PerLang::from(langs);
+    // Each product page's key, once: its page and its rows in both feeds are known by it.
+    let page_keys: Vec<PerLang<incremental::Fingerprint>> = keys::product_digests(site, images)
+        .par_iter()
+        .map(|digests| {
+            langs
+                .values()
+                .map(|lang| lang.product_key(&digests[lang.index]))
+                .collect()
+        })
+        .collect();
 
     let jobs: Vec<(LangIndex, plan::PageKind)> = site
         .config
@@ -99,8 +108,7 @@ pub(crate) fn render(
         theme,
         images,
         urls,
-        langs: &langs,
-        digests: &product_digests,
+        page_keys: &page_keys,
         previous,
         sink,
     };
@@ -113,11 +121,9 @@ pub(crate) fn render(
                 .map(|&(lang, kind)| {
                     let lang = &langs[lang];
                     let page = match kind {
-                        PageKind::Product(n) => lang.product_page(
-                            &with,
-                            n,
-                            lang.product_key(&product_digests[n][lang.index]),
-                        ),
+                        PageKind::Product(n) => {
+                            lang.product_page(&with, n, page_keys[n][lang.index])
+                        }
                         _ => {
                             let mut ctx = PageContext::new(lang);
                             let out = lang.page(&mut ctx, kind);
@@ -211,9 +217,8 @@ struct Feeds<'a> {
     theme: &'a Theme,
     images: &'a ImageSet,
     urls: &'a Urls,
-    langs: &'a PerLang<LangContext<'a>>,
-    /// Each product's digest per language (see [`keys`]).
-    digests: &'a [PerLang<incremental::Fingerprint>],
+    /// Each product page's key per language (see [`keys`]).
+    page_keys: &'a [PerLang<incremental::Fingerprint>],
     previous: &'a BuildRecord,
     sink: &'a dyn Sink,
 }
@@ -237,15 +242,17 @@ impl Feeds<'_> {
                 batch: name("batch"),
             };
             let code = language.code.as_str();
-            let context = &self.langs[lang];
             seo::feeds::feeds(site, self.images, self.urls, lang, &names, |feed, write| {
                 let path = match feed {
                     seo::feeds::Feed::Google => plan::google_feed(code),
                     seo::feeds::Feed::Meta => plan::meta_feed(code),
                 };
-                let key =
-                    |p: usize| rows::row_key(&context.product_key(&self.digests[p][lang]), &path);
-                let mut rows = rows::Spliced::new(&path, self.previous, self.sink, &key);
+                let keys = self
+                    .page_keys
+                    .iter()
+                    .map(|key| rows::row_key(&key[lang], &path))
+                    .collect();
+                let mut rows = rows::Spliced::new(&path, self.previous, self.sink, keys);
                 self.sink.stream(&path, &mut |out| write(out, &mut rows))?;
                 all.insert(path.clone(), rows.into_rows());
                 Ok(())

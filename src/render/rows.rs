@@ -12,11 +12,9 @@ use crate::output::Sink;
 use crate::seo::feeds::Rows;
 
 /// The rows of one feed being written: copied where they can be, and where each went.
-pub(super) struct Spliced<'a> {
-    /// The key of product `p`'s rows in this feed.
-    key: &'a (dyn Fn(usize) -> Fingerprint + Sync),
-    /// The last key asked for: `copy` and `wrote` come in pairs for the same product.
-    last: Option<(usize, Fingerprint)>,
+pub(super) struct Spliced {
+    /// The key of each product's rows in this feed, by product index.
+    keys: Vec<Fingerprint>,
     previous: Option<Previous>,
     written: Vec<Row>,
 }
@@ -29,14 +27,14 @@ struct Previous {
     rows: HashMap<Fingerprint, (u64, u64)>,
 }
 
-impl<'a> Spliced<'a> {
+impl Spliced {
     /// The rows of the feed at `path`, with those the previous build wrote into its feed at the
     /// same path to copy, when that file is still the one it wrote.
     pub(super) fn new(
         path: &str,
         previous: &BuildRecord,
         sink: &dyn Sink,
-        key: &'a (dyn Fn(usize) -> Fingerprint + Sync),
+        keys: Vec<Fingerprint>,
     ) -> Self {
         let previous = previous.rows().get(path).and_then(|rows| {
             let stamp = previous.stamp(path)?;
@@ -52,8 +50,7 @@ impl<'a> Spliced<'a> {
             })
         });
         Spliced {
-            key,
-            last: None,
+            keys,
             previous,
             written: Vec::new(),
         }
@@ -63,22 +60,11 @@ impl<'a> Spliced<'a> {
     pub(super) fn into_rows(self) -> Vec<Row> {
         self.written
     }
-
-    fn key(&mut self, p: usize) -> Fingerprint {
-        match self.last {
-            Some((last, key)) if last == p => key,
-            _ => {
-                let key = (self.key)(p);
-                self.last = Some((p, key));
-                key
-            }
-        }
-    }
 }
 
-impl Rows for Spliced<'_> {
+impl Rows for Spliced {
     fn copy(&mut self, p: usize, out: &mut dyn Write) -> std::io::Result<bool> {
-        let key = self.key(p);
+        let key = self.keys[p];
         let Some(previous) = self.previous.as_mut() else {
             return Ok(false);
         };
@@ -104,8 +90,11 @@ impl Rows for Spliced<'_> {
     }
 
     fn wrote(&mut self, p: usize, start: u64, end: u64) {
-        let key = self.key(p);
-        self.written.push(Row { key, start, end });
+        self.written.push(Row {
+            key: self.keys[p],
+            start,
+            end,
+        });
     }
 }
 
