@@ -72,7 +72,7 @@ impl LangIndex {
 }
 
 /// One value per language of the site, in the order of `languages:`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PerLang<T>(Vec<T>);
 
 impl<T> PerLang<T> {
@@ -168,7 +168,7 @@ impl Direction {
 ///
 /// Codes are kept as written here; [`crate::config`] checks them against the site's languages.
 /// Bidi controls are taken out of the texts as they are read ([`crate::text`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Localized {
     /// One text for every language: `name: Coopérative`.
     Same(String),

@@ -54,7 +54,7 @@ pub struct Site {
 }
 
 /// The translated texts of a thing in one language, and where its page lives.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Text {
     /// Name (products, categories, producers) or title (pages, home).
     pub title: String,
@@ -72,7 +72,7 @@ pub struct Text {
 }
 
 /// A product, checked: its references resolved to indexes, its prices exact.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Product {
     /// The folder name, which messages and other files name the product by.
     pub id: String,
@@ -128,7 +128,7 @@ pub struct Product {
 }
 
 /// One size or kind of a product, with its own SKU, price and stock.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Variant {
     /// The variant's own SKU, unique in the shop.
     pub sku: String,
@@ -196,7 +196,7 @@ pub struct Page {
 }
 
 /// A use of a photo, with its description.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct ImageRef {
     /// Index into [`Site::images`].
     pub image: usize,

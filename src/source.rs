@@ -201,7 +201,7 @@ pub struct RawProduct {
 }
 
 /// Whether a product can be ordered, as `availability:` says or `stock` implies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Availability {
     /// It can be ordered now (`in_stock`).

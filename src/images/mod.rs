@@ -120,7 +120,7 @@ impl Default for ImageSettings {
 }
 
 /// A processed photo: its upright size, a placeholder colour and its files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Processed {
     /// Upright width of the source photo, in pixels.
     pub width: u32,
@@ -142,7 +142,7 @@ impl Processed {
 }
 
 /// One file written for a photo.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Rendition {
     /// Width in pixels, for `srcset` and the `width` attribute.
     pub width: u32,
