@@ -378,18 +378,22 @@ impl BuildRecord {
         (recorded.as_deref() == Some(hex(fingerprint).as_str())).then_some(stamp)
     }
 
-    /// The stamp and context fingerprint of the previous build's page at `path` when its inputs
-    /// had exactly the key `inputs`.
+    /// The stamp and context fingerprint (if it was taken) of the previous build's page at
+    /// `path` when its inputs had exactly the key `inputs`.
     pub(crate) fn unchanged_inputs(
         &self,
         path: &str,
         inputs: &Fingerprint,
-    ) -> Option<(&FileStamp, Fingerprint)> {
+    ) -> Option<(&FileStamp, Option<Fingerprint>)> {
         let Written(stamp, context, recorded) = self.files.get(path)?;
         if recorded.as_deref() != Some(hex(inputs).as_str()) {
             return None;
         }
-        Some((stamp, unhex(context.as_deref()?)?))
+        let context = match context.as_deref() {
+            Some(text) => Some(unhex(text)?),
+            None => None,
+        };
+        Some((stamp, context))
     }
 
     /// What the previous build reported, if it read exactly `inputs` and `output` still holds

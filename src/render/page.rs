@@ -21,16 +21,22 @@ const PAGE_CAPACITY: usize = 32 * 1024;
 /// A page's template context, hashed as it is filled (see [`crate::incremental`]).
 pub(super) struct PageContext {
     ctx: Context,
-    hash: incremental::Hasher,
+    /// None for a page whose fingerprint no build would compare with (see
+    /// [`LangContext::product_page`]).
+    hash: Option<incremental::Hasher>,
     /// The hash of the page's inputs, for a page that has one (see [`super::keys`]).
     inputs: Option<Fingerprint>,
 }
 
 impl PageContext {
     pub(super) fn new(lang: &LangContext<'_>) -> Self {
+        PageContext::hashed(lang, true)
+    }
+
+    fn hashed(lang: &LangContext<'_>, hashed: bool) -> Self {
         let mut ctx = PageContext {
             ctx: Context::new(),
-            hash: lang.base.clone(),
+            hash: hashed.then(|| lang.base.clone()),
             inputs: None,
         };
         for (name, value) in &lang.globals {
@@ -40,8 +46,16 @@ impl PageContext {
     }
 
     pub(super) fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.hash.value(key, value);
+        if let Some(hash) = &mut self.hash {
+            hash.value(key, value);
+        }
         self.ctx.insert(key, value);
+    }
+
+    fn hash_bytes(&mut self, name: &str, bytes: &[u8]) {
+        if let Some(hash) = &mut self.hash {
+            hash.bytes(name, bytes);
+        }
     }
 }
 
@@ -111,7 +125,13 @@ impl LangContext<'_> {
             .unchanged_inputs(&file, &key)
             .filter(|(stamp, _)| with.sink.keep(&file, stamp));
         let Some((_, context)) = kept else {
-            let mut ctx = PageContext::new(self);
+            // The context's fingerprint is what the next build compares when this page's key
+            // has changed; it is worth its cost (a tenth of a cold build's CPU, serialising
+            // and hashing every context) only where this build compares too. A page the
+            // previous build did not write (every page of a cold build) is rendered without:
+            // the next build renders it again if its key changes, compares it after that.
+            let compared = with.previous.stamp(&file).is_some();
+            let mut ctx = PageContext::hashed(self, compared);
             ctx.inputs = Some(key);
             let out = self.page(&mut ctx, kind);
             return self.finish(with, kind, ctx, out);
@@ -127,7 +147,7 @@ impl LangContext<'_> {
             record: (
                 file,
                 PageFingerprints {
-                    context: Some(context),
+                    context,
                     inputs: Some(key),
                 },
             ),
@@ -181,7 +201,7 @@ impl LangContext<'_> {
                 site_image: self.site_image,
             },
         );
-        ctx.hash.bytes("seo", head.as_bytes());
+        ctx.hash_bytes("seo", head.as_bytes());
         ctx.ctx.insert_value("seo", Value::safe_string(&head));
         ctx.insert(
             "page",
@@ -195,9 +215,9 @@ impl LangContext<'_> {
         );
         ctx.insert("languages", &self.switcher(&alternates, kind));
         let file = plan::file_of(&path);
-        ctx.hash.bytes("template", template.as_bytes());
-        ctx.hash.bytes("file", file.as_bytes());
-        let fingerprint = ctx.hash.finish();
+        ctx.hash_bytes("template", template.as_bytes());
+        ctx.hash_bytes("file", file.as_bytes());
+        let fingerprint = ctx.hash.as_ref().and_then(incremental::Hasher::finish);
         let kept = fingerprint
             .and_then(|f| previous.unchanged(&file, &f))
             .is_some_and(|stamp| sink.keep(&file, stamp));

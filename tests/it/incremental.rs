@@ -171,6 +171,23 @@ fn changing_the_site_settings_renders_every_page() {
 }
 
 #[test]
+fn a_product_page_new_to_the_output_is_compared_from_its_next_build_on() {
+    // A first build takes no fingerprint of its product pages' contexts (no build before it
+    // has one to compare with); only their keys, which a change of `souk.yaml` changes.
+    let site = two_products();
+    site.built();
+    site.edit("souk.yaml", "Coopérative Test", "Coopérative Atlas");
+    let (report, changed) = rebuild(&site);
+    assert!(changed.iter().all(|p| !p.starts_with("ar/")), "{changed:?}");
+    assert_eq!(changed.len(), 11);
+    // The French pages, and the two Arabic product pages, rendered to take their fingerprint.
+    assert_eq!(report.pages_rendered, 13);
+    site.edit("souk.yaml", "Coopérative Atlas", "Coopérative Souss");
+    let (report, changed) = rebuild(&site);
+    assert_eq!(changed.len(), 11);
+    assert_eq!(report.pages_rendered, 11);
+}
+#[test]
 fn changing_a_template_renders_every_page_again() {
     let site = two_products();
     site.built();
