@@ -19,6 +19,10 @@
 //! of a cold build's CPU, escaping its texts a character at a time), the rest of the site,
 //! hashed once a build, through its `Debug`.
 //!
+//! A changed key falls back to the context's fingerprint, so that a change of `souk.yaml`
+//! renders only the pages that show it; that fingerprint is taken only for a page the
+//! previous build wrote (see [`super::page`]): a cold build does without it.
+//!
 //! What a product page must never read, for this to hold: another product (but through the
 //! site picture above), or anything of the site that is not in [`site_digest`].
 
