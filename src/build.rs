@@ -253,8 +253,8 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         crate::images::process(&site.photos(), &cache_dir, &site.config.images, &progress)?;
     stage("images");
     let urls = Urls::new(&site.config.base_url);
-    // Everything is written into a staging folder, swapped in only when all of it succeeded.
-    let staging = crate::write::Staging::new(&lock)?;
+    // Everything is written into a staging folder, put in place only when all of it succeeded.
+    let staging = crate::write::Staging::new(&lock, previous.describes_output())?;
     staging.static_files(&theme.static_files)?;
     staging.images(&images)?;
     stage("static files and image links");

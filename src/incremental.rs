@@ -332,6 +332,12 @@ impl BuildRecord {
             .unwrap_or_default()
     }
 
+    /// Whether this is the record of the files in the output folder now (see [`Self::load`]),
+    /// not the empty record of none.
+    pub(crate) fn describes_output(&self) -> bool {
+        !self.output_id.is_empty()
+    }
+
     /// Reads where the previous build put each product's rows in its feeds: not needed to
     /// tell that nothing changed, so not read with the rest.
     pub(crate) fn load_rows(&mut self, cache_dir: &Path, output: &Path) {

@@ -551,3 +551,56 @@ fn a_change_to_the_output_or_the_options_is_not_taken_for_nothing() {
     let (report, _) = rebuild(&site);
     assert!(report.up_to_date);
 }
+
+/// The inode of `path`: which file (or folder) is there, not only what it holds.
+#[cfg(unix)]
+fn inode(path: &std::path::Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::symlink_metadata(path).unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_moves_its_few_new_files_into_the_output_and_leaves_the_others_where_they_are() {
+    let site = two_products();
+    site.built();
+    let kept_page = site.output().join("products/argan-oil/index.html");
+    let (folder, kept) = (inode(&site.output()), inode(&kept_page));
+    site.edit("products/amlou/fr.md", "Une huile", "Une pâte");
+    // A file put in the output by hand, and a folder of them: a clean build has neither.
+    site.write("public/extra/notes.txt", "mine");
+    let (report, changed) = rebuild(&site);
+    assert_eq!(changed, ["products/amlou/index.html"]);
+    assert_eq!(report.pages_rendered, 1);
+    // The output was patched, not replaced: the same folder, the kept page the same file.
+    assert_eq!(inode(&site.output()), folder);
+    assert_eq!(inode(&kept_page), kept);
+    assert!(!site.output().join("extra").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(site.output().parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("souk-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_with_many_new_files_exchanges_the_whole_output_folder() {
+    let site = two_products();
+    // Static files are written by every build: more of them than a build moves one by one.
+    for n in 0..1001 {
+        site.write(&format!("static/notes/{n:04}.txt"), format!("note {n}"));
+    }
+    site.built();
+    let kept_page = site.output().join("products/argan-oil/index.html");
+    let (folder, kept) = (inode(&site.output()), inode(&kept_page));
+    site.edit("products/amlou/fr.md", "Une huile", "Une pâte");
+    let (report, changed) = rebuild(&site);
+    assert_eq!(changed, ["products/amlou/index.html"]);
+    assert_eq!(report.pages_rendered, 1);
+    // Exchanged in one step, the kept page linked into the new folder.
+    assert_ne!(inode(&site.output()), folder);
+    assert_eq!(inode(&kept_page), kept);
+    assert!(site.output().join("notes/1000.txt").is_file());
+}
