@@ -433,14 +433,17 @@ where
             return Vec::new();
         }
     };
-    let results: Vec<Result<Bundle<D, F>, Diagnostics>> = dirs
+    let results: Vec<BundleLoaded<D, F>> = dirs
         .par_iter()
         .map(|dir| load_bundle(root, config, dir, data_name, default))
         .collect();
     let mut bundles = Vec::with_capacity(results.len());
     for (dir, result) in dirs.iter().zip(results) {
         match result {
-            Ok(bundle) => bundles.push(bundle),
+            Ok((bundle, warnings)) => {
+                problems.extend(warnings);
+                bundles.push(bundle);
+            }
             Err(found) => {
                 problems.extend(found);
                 if let Some(id) = dir.file_name() {
@@ -489,13 +492,16 @@ fn walk_error(root: &Path, dir: &Path, error: &walkdir::Error) -> Diagnostic {
     )
 }
 
+/// A bundle read, with its warnings; or every problem that kept it from being read.
+type BundleLoaded<D, F> = Result<(Bundle<D, F>, Diagnostics), Diagnostics>;
+
 fn load_bundle<D, F>(
     root: &Path,
     config: &SiteConfig,
     dir: &Path,
     data_name: &str,
     default: Option<fn() -> D>,
-) -> Result<Bundle<D, F>, Diagnostics>
+) -> BundleLoaded<D, F>
 where
     D: DeserializeOwned,
     F: DeserializeOwned,
@@ -540,14 +546,17 @@ where
     };
     let docs = load_docs(root, config, dir, names, &mut problems);
     match data {
-        Some(data) if !problems.has_errors() => Ok(Bundle {
-            id,
-            dir: rel_dir,
-            data_file,
-            data,
-            docs,
-            files: bundle_files(dir),
-        }),
+        Some(data) if !problems.has_errors() => Ok((
+            Bundle {
+                id,
+                dir: rel_dir,
+                data_file,
+                data,
+                docs,
+                files: bundle_files(dir),
+            },
+            problems,
+        )),
         _ => Err(problems),
     }
 }

@@ -706,3 +706,17 @@ fn a_misindented_key_is_pointed_at_and_syntax_errors_are_said_plainly() {
         "error: products/argan-oil/product.yaml:7:13: a `:` here does not fit: a list opened with `[` or `{` on a line above may not be closed\n  hint: close the list with `]` (or `}`) on the line where it starts, or put a text with `:` in quotes\n"
     );
 }
+
+#[test]
+fn a_markdown_file_named_after_no_language_is_a_warning_in_a_folder_that_loads() {
+    // Told for a folder that otherwise loads: only a folder with errors used to report it.
+    let site = TestSite::minimal();
+    let text = std::fs::read_to_string(site.path("products/argan-oil/fr.md")).unwrap();
+    site.write("products/argan-oil/de.md", &text);
+    let built = site.built();
+    assert_eq!(
+        built.report.warnings.to_string(),
+        "warning: products/argan-oil/de.md: `de.md` is not named after a language of the site, so it is not used\n  hint: name Markdown files after the site's languages: fr.md, ar.md\n"
+    );
+    assert!(!site.output().join("de").exists());
+}
