@@ -241,7 +241,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         site,
         theme,
         mut warnings,
-    } = crate::load::load(root, load_options)?;
+    } = crate::load::load(root, load_options, inputs.entries())?;
     stage("load and resolve");
 
     let progress = |done: usize, total: usize| {

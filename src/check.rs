@@ -37,10 +37,12 @@ pub fn check(site_dir: &Path, theme: Option<&Path>) -> Result<Diagnostics, Diagn
         site,
         theme,
         warnings: mut findings,
-    } = crate::load::load(site_dir, options).map_err(|mut problems| {
-        problems.sort();
-        problems
-    })?;
+    } = crate::load::load(site_dir, options, &crate::load::inputs(site_dir, options)).map_err(
+        |mut problems| {
+            problems.sort();
+            problems
+        },
+    )?;
     findings.extend(audit(
         &site,
         &theme.static_files.keys().cloned().collect::<Vec<_>>(),

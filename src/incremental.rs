@@ -205,6 +205,11 @@ impl Inputs {
         }
     }
 
+    /// Every source, as [`crate::load::inputs`] lists them.
+    pub(crate) fn entries(&self) -> &[(String, TreeEntry)] {
+        &self.entries
+    }
+
     /// These inputs if their stamps can tell a later change from them: none when a source was
     /// modified within [`RACY_NS`] of `started_ns` (the moment they were taken, before any was
     /// read) or a link leads to a folder, whose files the stamps do not describe.

@@ -55,9 +55,14 @@ pub(crate) struct Loaded {
     pub(crate) warnings: Diagnostics,
 }
 
-/// Reads and resolves the site at `root`. On failure, the errors come back with every warning
-/// found before them, so one run says everything.
-pub(crate) fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diagnostics> {
+/// Reads and resolves the site at `root`, whose sources `walked` lists (its [`inputs`], taken
+/// before any is read). On failure, the errors come back with every warning found before them,
+/// so one run says everything.
+pub(crate) fn load(
+    root: &Path,
+    options: LoadOptions<'_>,
+    walked: &[(String, crate::fs::TreeEntry)],
+) -> Result<Loaded, Diagnostics> {
     // A souk.yaml with mistakes outside its frame (address, languages, currency) still lets
     // the content be checked: its errors are reported with the content's.
     let (mut config, config_problems) = crate::config::load_with_problems(root)?;
@@ -68,7 +73,8 @@ pub(crate) fn load(root: &Path, options: LoadOptions<'_>) -> Result<Loaded, Diag
     }
     // Problems of the content (errors included) travel on: a file that cannot be read is left
     // out, and every other file is still checked, so one run reports every mistake.
-    let (source, source_problems) = crate::source::load(root, &config);
+    let (source, source_problems) =
+        crate::source::load(root, &config, &crate::fs::Walk::new(walked));
     let mut warnings = config_problems;
     warnings.extend(source_problems);
     for language in &config.languages {

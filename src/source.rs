@@ -14,6 +14,7 @@ use serde_saphyr::Spanned;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, relative};
+use crate::fs::{TreeEntry, Walk};
 use crate::lang::Localized;
 use crate::money::DecimalText;
 
@@ -93,37 +94,50 @@ pub enum Found {
     LinkOutside,
 }
 
-/// Every file under `dir` (a bundle's folder), sorted.
-fn bundle_files(dir: &Path) -> BTreeMap<String, Found> {
+/// Every file under `dir` (a bundle's folder), sorted, from its `entries` in the walk of the
+/// sources.
+fn bundle_files(dir: &Path, entries: &[(String, TreeEntry)]) -> BTreeMap<String, Found> {
     // Only a link needs the folder's real path: most bundles have none, and resolving it is a
     // look-up of every folder above it (ten thousand bundles, ten thousand times).
     let real_dir = std::cell::OnceCell::new();
     let real_dir = || real_dir.get_or_init(|| dir.canonicalize().ok()).as_ref();
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir())
-        .filter_map(|entry| {
-            let relative = crate::fs::to_slash(entry.path().strip_prefix(dir).ok()?);
-            let found = if entry.file_type().is_file() {
-                Found::File
-            } else {
-                let inside = entry
-                    .path()
-                    .canonicalize()
-                    .ok()
-                    .zip(real_dir())
-                    .is_some_and(|(real, dir)| real.starts_with(dir) && real.is_file());
-                if inside {
-                    Found::File
-                } else {
-                    Found::LinkOutside
+    entries
+        .iter()
+        .filter_map(|(relative, entry)| {
+            let found = match entry {
+                TreeEntry::Folder => return None,
+                TreeEntry::File(_) => Found::File,
+                TreeEntry::LinkedFolder => Found::LinkOutside,
+                TreeEntry::Link(..) => {
+                    let inside = dir
+                        .join(relative)
+                        .canonicalize()
+                        .ok()
+                        .zip(real_dir())
+                        .is_some_and(|(real, dir)| real.starts_with(dir) && real.is_file());
+                    if inside {
+                        Found::File
+                    } else {
+                        Found::LinkOutside
+                    }
                 }
             };
-            Some((relative, found))
+            Some((relative.clone(), found))
         })
         .collect()
+}
+
+/// Every entry under `folder` (relative to the site, `/`-separated), its subfolders' too, by
+/// path relative to it, in [`crate::fs::tree`]'s order: from the walk of the sources, or, for a
+/// folder the walk did not enter (one reached through a link), from the file system.
+fn listing(root: &Path, walk: &Walk<'_>, folder: &str) -> Vec<(String, TreeEntry)> {
+    if walk.has(folder) {
+        walk.under(folder)
+            .map(|(path, entry)| (path.to_owned(), *entry))
+            .collect()
+    } else {
+        crate::fs::tree(&root.join(folder), "")
+    }
 }
 
 /// A Markdown file: its front matter, parsed, and its body.
@@ -360,12 +374,15 @@ pub struct HomeFront {
 /// errors included: a folder that cannot be read is left out (and listed in
 /// [`Source::unreadable`]) so that the rest can still be checked, and one run reports every
 /// mistake of every file.
-pub fn load(root: &Path, config: &SiteConfig) -> (Source, Diagnostics) {
+/// Reads every content folder of the site at `root`, whose files `walk` lists (see
+/// [`crate::fs::Walk`]).
+pub fn load(root: &Path, config: &SiteConfig, walk: &Walk<'_>) -> (Source, Diagnostics) {
     let mut problems = Diagnostics::new();
     let mut unreadable = Unreadable::default();
     let products = load_kind(
         root,
         config,
+        walk,
         PRODUCTS,
         None,
         &mut problems,
@@ -374,6 +391,7 @@ pub fn load(root: &Path, config: &SiteConfig) -> (Source, Diagnostics) {
     let categories = load_kind(
         root,
         config,
+        walk,
         CATEGORIES,
         Some(RawCategory::default),
         &mut problems,
@@ -382,6 +400,7 @@ pub fn load(root: &Path, config: &SiteConfig) -> (Source, Diagnostics) {
     let producers = load_kind(
         root,
         config,
+        walk,
         PRODUCERS,
         None,
         &mut problems,
@@ -390,14 +409,20 @@ pub fn load(root: &Path, config: &SiteConfig) -> (Source, Diagnostics) {
     let pages = load_kind(
         root,
         config,
+        walk,
         PAGES,
         Some(RawPage::default),
         &mut problems,
         &mut unreadable.pages,
     );
     let errors_before_home = problems.error_count();
-    let home_dir = root.join(HOME);
-    let home = load_docs(root, config, &home_dir, dir_names(&home_dir), &mut problems);
+    let home = load_docs(
+        root,
+        config,
+        HOME,
+        &listing(root, walk, HOME),
+        &mut problems,
+    );
     unreadable.home = problems.error_count() > errors_before_home;
     let static_files = list_static(root, &mut problems);
     let source = Source {
@@ -417,6 +442,7 @@ pub fn load(root: &Path, config: &SiteConfig) -> (Source, Diagnostics) {
 fn load_kind<D, F>(
     root: &Path,
     config: &SiteConfig,
+    walk: &Walk<'_>,
     (folder, data_name): (&str, &str),
     default: Option<fn() -> D>,
     problems: &mut Diagnostics,
@@ -435,7 +461,7 @@ where
     };
     let results: Vec<BundleLoaded<D, F>> = dirs
         .par_iter()
-        .map(|dir| load_bundle(root, config, dir, data_name, default))
+        .map(|dir| load_bundle(root, config, walk, dir, data_name, default))
         .collect();
     let mut bundles = Vec::with_capacity(results.len());
     for (dir, result) in dirs.iter().zip(results) {
@@ -498,6 +524,7 @@ type BundleLoaded<D, F> = Result<(Bundle<D, F>, Diagnostics), Diagnostics>;
 fn load_bundle<D, F>(
     root: &Path,
     config: &SiteConfig,
+    walk: &Walk<'_>,
     dir: &Path,
     data_name: &str,
     default: Option<fn() -> D>,
@@ -520,10 +547,13 @@ where
     }
     let data_path = dir.join(data_name);
     let data_file = relative(root, &data_path);
-    // The folder's names, read once for the data file and the Markdown files.
-    let names = dir_names(dir);
-    let data = if names.iter().any(|n| n == data_name) {
-        match crate::fs::read_text(root, &data_path)
+    let key = crate::fs::to_slash(&rel_dir);
+    let entries = listing(root, walk, &key);
+    let data_entry = entries
+        .iter()
+        .find_map(|(name, entry)| (name == data_name).then_some(entry));
+    let data = if let Some(entry) = data_entry {
+        match crate::fs::read_walked(root, &data_path, entry)
             .map_err(Diagnostics::from)
             .and_then(|text| {
                 crate::yaml::parse::<D>(&data_file, &text, 0).map_err(Diagnostics::from)
@@ -544,7 +574,7 @@ where
         );
         None
     };
-    let docs = load_docs(root, config, dir, names, &mut problems);
+    let docs = load_docs(root, config, &key, &entries, &mut problems);
     match data {
         Some(data) if !problems.has_errors() => Ok((
             Bundle {
@@ -553,7 +583,7 @@ where
                 data_file,
                 data,
                 docs,
-                files: bundle_files(dir),
+                files: bundle_files(dir, &entries),
             },
             problems,
         )),
@@ -561,33 +591,23 @@ where
     }
 }
 
-/// The names in a folder (none when it cannot be read).
-fn dir_names(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The `<lang>.md` files of a folder, by language index. Warns about `.md` files named after no
 /// language of the site, which would otherwise be silently ignored.
 fn load_docs<F: DeserializeOwned>(
     root: &Path,
     config: &SiteConfig,
-    dir: &Path,
-    mut names: Vec<String>,
+    dir: &str,
+    entries: &[(String, TreeEntry)],
     problems: &mut Diagnostics,
 ) -> Vec<Option<Doc<F>>> {
     let mut docs: Vec<Option<Doc<F>>> = config.languages.iter().map(|_| None).collect();
-    names.retain(|n| n.ends_with(".md"));
-    names.sort();
-    for name in names {
+    // The folder's own files (sorted by name), not those of its subfolders.
+    let names = entries
+        .iter()
+        .filter(|(name, _)| name.ends_with(".md") && !name.contains('/'));
+    for (name, entry) in names {
         let code = name.trim_end_matches(".md");
-        let path = dir.join(&name);
+        let path = root.join(dir).join(name);
         let file = relative(root, &path);
         let Some(index) = config
             .languages
@@ -613,7 +633,7 @@ fn load_docs<F: DeserializeOwned>(
             );
             continue;
         };
-        let text = match crate::fs::read_text(root, &path) {
+        let text = match crate::fs::read_walked(root, &path, entry) {
             Ok(text) => text,
             Err(problem) => {
                 problems.push(problem);

@@ -720,3 +720,19 @@ fn a_markdown_file_named_after_no_language_is_a_warning_in_a_folder_that_loads()
     );
     assert!(!site.output().join("de").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_content_folder_reached_through_a_link_is_read() {
+    // A catalogue shared between sites: `products` is a link to a folder beside the site.
+    let site = TestSite::minimal();
+    let shared = tempfile::tempdir().unwrap();
+    std::fs::rename(site.path("products"), shared.path().join("products")).unwrap();
+    std::os::unix::fs::symlink(shared.path().join("products"), site.path("products")).unwrap();
+    let built = site.built();
+    assert_eq!(built.report.warnings.to_string(), "");
+    assert_eq!(
+        crate::harness::texts(&built.page("products/argan-oil/index.html"), "h1"),
+        ["Huile d'argan"]
+    );
+}
