@@ -452,7 +452,9 @@ where
     D: DeserializeOwned + Send,
     F: DeserializeOwned + Send,
 {
-    let dirs = match subfolders(root, &root.join(folder)) {
+    let dirs = match walked_subfolders(root, walk, folder)
+        .unwrap_or_else(|| subfolders(root, &root.join(folder)))
+    {
         Ok(dirs) => dirs,
         Err(problem) => {
             problems.push(problem);
@@ -496,14 +498,40 @@ fn subfolders(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         if entry.file_type().is_dir() {
             dirs.push(entry.into_path());
         } else if entry.path_is_symlink() && entry.path().is_dir() {
-            return Err(Diagnostic::error(
-                relative(root, entry.path()),
-                "this folder is a link, which souk does not follow",
-            )
-            .hint("move or copy the folder itself into the site"));
+            return Err(linked_folder(root, entry.path()));
         }
     }
     Ok(dirs)
+}
+
+/// What [`subfolders`] finds in `folder` (relative to the site), taken from the walk of the
+/// sources; none when the walk did not go into it.
+fn walked_subfolders(
+    root: &Path,
+    walk: &Walk<'_>,
+    folder: &str,
+) -> Option<Result<Vec<PathBuf>, Diagnostic>> {
+    if !walk.has(folder) {
+        return None;
+    }
+    let dir = root.join(folder);
+    let mut dirs = Vec::new();
+    for (name, entry) in walk.under(folder).filter(|(name, _)| !name.contains('/')) {
+        match entry {
+            TreeEntry::Folder => dirs.push(dir.join(name)),
+            TreeEntry::LinkedFolder => return Some(Err(linked_folder(root, &dir.join(name)))),
+            TreeEntry::File(_) | TreeEntry::Link(..) => {}
+        }
+    }
+    Some(Ok(dirs))
+}
+
+fn linked_folder(root: &Path, path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        relative(root, path),
+        "this folder is a link, which souk does not follow",
+    )
+    .hint("move or copy the folder itself into the site")
 }
 
 fn walk_error(root: &Path, dir: &Path, error: &walkdir::Error) -> Diagnostic {

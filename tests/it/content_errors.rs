@@ -736,3 +736,27 @@ fn a_content_folder_reached_through_a_link_is_read() {
         ["Huile d'argan"]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_product_folder_that_is_a_link_is_refused() {
+    let site = TestSite::minimal();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::rename(
+        site.path("products/argan-oil"),
+        elsewhere.path().join("argan-oil"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("argan-oil"),
+        site.path("products/argan-oil"),
+    )
+    .unwrap();
+    let errors = site.errors();
+    assert!(
+        errors.contains(
+            "error: products/argan-oil: this folder is a link, which souk does not follow\n  hint: move or copy the folder itself into the site\n"
+        ),
+        "{errors}"
+    );
+}
