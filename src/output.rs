@@ -28,6 +28,9 @@ pub(crate) trait Sink: Sync {
     /// Carries the previous build's file at `path`, recorded with `stamp`, over unchanged;
     /// false when it cannot (it is not that file any more), and the page is rendered after all.
     fn keep(&self, path: &str, stamp: &FileStamp) -> bool;
+    /// Carries all of the previous build's `files` (path and recorded stamp) over unchanged,
+    /// or none: false when one of them cannot be, and all are made again.
+    fn keep_all(&self, files: &[(String, FileStamp)]) -> bool;
     /// The previous build's file at `path`, open for reading, if it is still exactly the file
     /// recorded as `stamp`: what a new file may copy parts of.
     fn previous(&self, path: &str, stamp: &FileStamp) -> Option<std::fs::File>;

@@ -323,6 +323,24 @@ impl<'lock> Staging<'lock> {
         self.carry(&from, relative, stamp.size).is_some()
     }
 
+    /// Carries every one of `files` over as [`Staging::keep`] does, or none of them. Only where
+    /// the output is patched in place (the only output that has a record to keep files by),
+    /// where leaving a file there cannot fail once its stamp is checked.
+    pub(crate) fn keep_all(&self, files: &[(String, FileStamp)]) -> bool {
+        let output = self.lock.output();
+        let all_there = files.iter().all(|(relative, stamp)| {
+            std::fs::symlink_metadata(output.join(relative))
+                .is_ok_and(|meta| meta.is_file() && FileStamp::of(&meta) == *stamp)
+        });
+        if !self.in_place || !all_there {
+            return false;
+        }
+        for (relative, stamp) in files {
+            self.count_in_output(relative, *stamp);
+        }
+        true
+    }
+
     /// The current output's (the previous build's) file at `relative`, open, if it is still
     /// exactly the file recorded as `stamp`.
     pub(crate) fn previous(&self, relative: &str, stamp: &FileStamp) -> Option<std::fs::File> {
@@ -699,6 +717,10 @@ impl crate::output::Sink for Staging<'_> {
 
     fn keep(&self, path: &str, stamp: &FileStamp) -> bool {
         Staging::keep(self, path, stamp)
+    }
+
+    fn keep_all(&self, files: &[(String, FileStamp)]) -> bool {
+        Staging::keep_all(self, files)
     }
 
     fn previous(&self, path: &str, stamp: &FileStamp) -> Option<std::fs::File> {

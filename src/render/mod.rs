@@ -176,7 +176,7 @@ pub(crate) fn render(
     if problems.has_errors() {
         return Err(problems);
     }
-    write_sitemaps(site, theme, urls, &entries, sink)?;
+    record.extend(write_sitemaps(site, theme, urls, &entries, previous, sink)?);
     Ok(Rendered {
         pages_per_lang,
         reused,
@@ -186,29 +186,68 @@ pub(crate) fn render(
 }
 
 /// Writes the sitemaps, one after the other, and `robots.txt` (unless the site has its own).
+/// The sitemaps are carried over when the pages they list are those the previous build listed
+/// (an edit of a description changes none of them): at N=10,000 products they are 17 MB of
+/// XML, a quarter of the time of a build that changed one product. Returns each sitemap's
+/// fingerprint for the record.
 fn write_sitemaps(
     site: &Site,
     theme: &Theme,
     urls: &Urls,
     entries: &[sitemap::Entry],
+    previous: &BuildRecord,
     sink: &dyn Sink,
-) -> Result<(), Diagnostic> {
+) -> Result<Vec<(String, PageFingerprints)>, Diagnostic> {
     let codes: Vec<&str> = site
         .config
         .languages
         .iter()
         .map(|l| l.code.as_str())
         .collect();
-    sitemap::sitemaps(entries, &codes, urls, |path, contents| {
-        sink.put(OutputFile { path, contents })
-    })?;
+    let fingerprint = {
+        let mut hash = incremental::Hasher::new();
+        hash.bytes("souk", incremental::program_salt());
+        hash.hashed("languages", &codes);
+        hash.bytes("base", urls.base().as_str().as_bytes());
+        // A part at a time: the hasher gathers a part's bytes before hashing them.
+        for part in entries.chunks(1024) {
+            hash.hashed("entries", part);
+        }
+        hash.fingerprint()
+    };
+    let recorded = PageFingerprints {
+        context: Some(fingerprint),
+        inputs: None,
+    };
+    // The index (or the one sitemap) and every part the previous build wrote from the same
+    // pages: the same pages make the same parts.
+    let mut kept = Vec::new();
+    if let Some(stamp) = previous.unchanged(plan::SITEMAP, &fingerprint) {
+        kept.push((plan::SITEMAP.to_owned(), *stamp));
+        for part in 1.. {
+            let path = plan::sitemap_part(part);
+            let Some(stamp) = previous.unchanged(&path, &fingerprint) else {
+                break;
+            };
+            kept.push((path, *stamp));
+        }
+    }
+    let mut written = Vec::new();
+    if kept.is_empty() || !sink.keep_all(&kept) {
+        sitemap::sitemaps(entries, &codes, urls, |path, contents| {
+            written.push(path.clone());
+            sink.put(OutputFile { path, contents })
+        })?;
+    } else {
+        written.extend(kept.into_iter().map(|(path, _)| path));
+    }
     if !theme.static_files.contains_key(plan::ROBOTS) {
         sink.put(OutputFile {
             path: plan::ROBOTS.to_owned(),
             contents: sitemap::robots(urls).into_bytes(),
         })?;
     }
-    Ok(())
+    Ok(written.into_iter().map(|path| (path, recorded)).collect())
 }
 
 /// What the product feeds are made from.

@@ -12,7 +12,7 @@ pub(crate) const MAX_URLS: usize = 50_000;
 pub(crate) const MAX_BYTES: usize = 50 * 1024 * 1024;
 
 /// One page for the sitemap, as the renderer decided it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub(crate) struct Entry {
     pub(crate) path: String,
     /// The same page per language index, where it exists.

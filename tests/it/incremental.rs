@@ -604,3 +604,25 @@ fn a_build_with_many_new_files_exchanges_the_whole_output_folder() {
     assert_eq!(inode(&kept_page), kept);
     assert!(site.output().join("notes/1000.txt").is_file());
 }
+
+#[cfg(unix)]
+#[test]
+fn the_sitemap_is_kept_while_its_pages_are_the_same() {
+    let site = two_products();
+    site.built();
+    let sitemap = site.output().join("sitemap.xml");
+    let first = inode(&sitemap);
+    site.edit("products/amlou/fr.md", "Une huile", "Une pâte");
+    rebuild(&site);
+    assert_eq!(inode(&sitemap), first);
+    // A date is the sitemap's `lastmod`: written again, as a clean build writes it.
+    site.edit(
+        "products/amlou/product.yaml",
+        "category: oils",
+        "category: oils\ndate: 2026-01-15",
+    );
+    rebuild(&site);
+    assert_ne!(inode(&sitemap), first);
+    let text = std::fs::read_to_string(&sitemap).unwrap();
+    assert!(text.contains("<lastmod>2026-01-15</lastmod>"), "{text}");
+}
