@@ -237,6 +237,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
 
     previous.load_rows(&cache_dir, lock.output());
+    stage("compare sources and output with the last build");
     let crate::load::Loaded {
         site,
         theme,
