@@ -197,8 +197,19 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         base_url: options.base_url.as_deref(),
         theme: options.theme.as_deref(),
     };
+    // The previous build's record is read meanwhile: the walk waits on the file system.
+    let (walked, mut previous) = rayon::join(
+        || crate::load::inputs(root, load_options),
+        || {
+            BuildRecord::load(
+                &cache_dir,
+                lock.output(),
+                crate::write::output_id(lock.output()).as_deref(),
+            )
+        },
+    );
     let inputs = Inputs::new(
-        crate::load::inputs(root, load_options),
+        walked,
         &[
             crate::fs::normalize(root).as_os_str().as_encoded_bytes(),
             options.base_url.as_deref().unwrap_or_default().as_bytes(),
@@ -210,11 +221,6 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 .as_os_str()
                 .as_encoded_bytes(),
         ],
-    );
-    let mut previous = BuildRecord::load(
-        &cache_dir,
-        lock.output(),
-        crate::write::output_id(lock.output()).as_deref(),
     );
     if let Some((summary, pages)) = previous
         .up_to_date(&inputs, lock.output())

@@ -287,3 +287,34 @@ fn photos_are_published_resized_never_as_originals() {
         assert!(img.parse::<u32>().unwrap() > 0);
     }
 }
+
+#[test]
+fn every_product_page_shows_its_own_photo() {
+    // Products are resolved in parallel, each numbering its photos from zero, then merged: a
+    // photo taken by the wrong number would show on two products' pages.
+    let built = &builds().root;
+    let mut sources = BTreeSet::new();
+    for entry in std::fs::read_dir(example_site().join("products")).unwrap() {
+        let dir = entry.unwrap().path();
+        let yaml = std::fs::read_to_string(dir.join("product.yaml")).unwrap();
+        if let Some(first) = yaml
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("- file: "))
+        {
+            sources.insert(std::fs::read(dir.join(first.trim())).unwrap());
+        }
+    }
+    let mut shown = BTreeSet::new();
+    for entry in std::fs::read_dir(built.root.join("products")).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        if !page.is_file() {
+            continue;
+        }
+        let relative = page.strip_prefix(&built.root).unwrap().to_string_lossy();
+        if let Some(src) = attrs(&built.page(&relative), "main .product-media img", "src").first() {
+            shown.insert(src.clone());
+        }
+    }
+    assert!(sources.len() > 10, "{}", sources.len());
+    assert_eq!(shown.len(), sources.len());
+}
