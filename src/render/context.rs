@@ -136,6 +136,48 @@ impl<'a> LangContext<'a> {
         key.fingerprint()
     }
 
+    /// The key of a listing page of this language (a page of a category's, or of every
+    /// product's): what a product page sees but its product, its place in the listing and how
+    /// long the listing is in every language (its pagination, the pages the language switcher
+    /// leads to), and the keys of the products on it (`keys`, by product index), which cover
+    /// their cards. None for a page of another kind (see [`super::keys`]).
+    pub(super) fn listing_key(
+        &self,
+        kind: PageKind,
+        keys: &[PerLang<incremental::Fingerprint>],
+    ) -> Option<incremental::Fingerprint> {
+        let (list, lengths): (&[usize], Vec<usize>) = match kind {
+            PageKind::Category { category, .. } => (
+                self.plan.in_category(self.index, category),
+                self.site
+                    .config
+                    .langs()
+                    .map(|l| self.plan.in_category(l, category).len())
+                    .collect(),
+            ),
+            PageKind::AllProducts { .. } => (
+                self.plan.published(self.index),
+                self.site
+                    .config
+                    .langs()
+                    .map(|l| self.plan.published(l).len())
+                    .collect(),
+            ),
+            _ => return None,
+        };
+        let (PageKind::Category { page, .. } | PageKind::AllProducts { page }) = kind else {
+            return None;
+        };
+        let per_page = self.site.config.items_per_page;
+        let mut key = self.product_base.clone();
+        key.hashed("listing", &(kind, lengths));
+        for &p in list.iter().skip(page * per_page).take(per_page) {
+            key.hashed("card", &p);
+            key.fingerprint_of("product", &keys[p][self.index]);
+        }
+        Some(key.fingerprint())
+    }
+
     /// How order messages are written in this language.
     pub(super) fn order_patterns(&self) -> order::Patterns<'_> {
         let [order, ask, preorder_note] = &self.order_strings;

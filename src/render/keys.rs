@@ -23,8 +23,16 @@
 //! renders only the pages that show it; that fingerprint is taken only for a page the
 //! previous build wrote (see [`super::page`]): a cold build does without it.
 //!
+//! Listing pages (a category's, every product's) are known the same way, by what a product
+//! page sees but its product, their place and the length of their listing in every language,
+//! and the keys of the products on them ([`super::context::LangContext::listing_key`]): a
+//! card shows nothing of a product that its key does not cover. Their context's fingerprint
+//! is always taken, since an edit of one description changes the key of every listing the
+//! product is on while their bytes stay the same.
+//!
 //! What a product page must never read, for this to hold: another product (but through the
-//! site picture above), or anything of the site that is not in [`site_digest`].
+//! site picture above), or anything of the site that is not in [`site_digest`]; a listing, no
+//! product that is not on it, and of those on it nothing but their cards.
 
 use rayon::prelude::*;
 

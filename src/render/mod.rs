@@ -120,11 +120,13 @@ pub(crate) fn render(
             jobs.par_iter()
                 .map(|&(lang, kind)| {
                     let lang = &langs[lang];
-                    let page = match kind {
-                        PageKind::Product(n) => {
-                            lang.product_page(&with, n, page_keys[n][lang.index])
-                        }
-                        _ => {
+                    let key = match kind {
+                        PageKind::Product(n) => Some(page_keys[n][lang.index]),
+                        _ => lang.listing_key(kind, &page_keys),
+                    };
+                    let page = match key {
+                        Some(key) => lang.keyed_page(&with, kind, key),
+                        None => {
                             let mut ctx = PageContext::new(lang);
                             let out = lang.page(&mut ctx, kind);
                             lang.finish(&with, kind, ctx, out)

@@ -22,7 +22,7 @@ const PAGE_CAPACITY: usize = 32 * 1024;
 pub(super) struct PageContext {
     ctx: Context,
     /// None for a page whose fingerprint no build would compare with (see
-    /// [`LangContext::product_page`]).
+    /// [`LangContext::keyed_page`]).
     hash: Option<incremental::Hasher>,
     /// The hash of the page's inputs, for a page that has one (see [`super::keys`]).
     inputs: Option<Fingerprint>,
@@ -105,16 +105,15 @@ pub(super) struct PageDone {
 }
 
 impl LangContext<'_> {
-    /// Product page `n`, whose inputs hash to `key` (see [`super::keys`]): carried over from
-    /// the previous build when that build wrote it from the same inputs, without its context
-    /// being made; else made and compared as every page is.
-    pub(super) fn product_page(
+    /// A page known by its inputs, which hash to `key` (see [`super::keys`]): a product page
+    /// or a listing. Carried over from the previous build when that build wrote it from the
+    /// same inputs, without its context being made; else made and compared as every page is.
+    pub(super) fn keyed_page(
         &self,
         with: &Renderer<'_>,
-        n: usize,
+        kind: PageKind,
         key: Fingerprint,
     ) -> Result<PageDone, Diagnostic> {
-        let kind = PageKind::Product(n);
         let path = match self.plan.path(self.index, kind) {
             Some(path) => path,
             None => unreachable!("the plan lists a page only where it exists"),
@@ -129,14 +128,22 @@ impl LangContext<'_> {
             // has changed; it is worth its cost (a tenth of a cold build's CPU, serialising
             // and hashing every context) only where this build compares too. A page the
             // previous build did not write (every page of a cold build) is rendered without:
-            // the next build renders it again if its key changes, compares it after that.
-            let compared = with.previous.stamp(&file).is_some();
+            // the next build renders it again if its key changes, compares it after that. Not
+            // so a listing, whose key changes with any product on it (an edit of its
+            // description) while its bytes rarely do: one listing in thirty pages.
+            let compared =
+                with.previous.stamp(&file).is_some() || !matches!(kind, PageKind::Product(_));
             let mut ctx = PageContext::hashed(self, compared);
             ctx.inputs = Some(key);
             let out = self.page(&mut ctx, kind);
             return self.finish(with, kind, ctx, out);
         };
-        let (lastmod, images) = self.product_sitemap(&self.site.products[n]);
+        // What the page's kind says for the sitemap, as [`Self::page`] would.
+        let (lastmod, images) = match kind {
+            PageKind::Product(n) => self.product_sitemap(&self.site.products[n]),
+            PageKind::Category { category, .. } => (None, self.category_images(category)),
+            _ => (None, Vec::new()),
+        };
         Ok(PageDone {
             entry: kind.in_sitemap().then(|| sitemap::Entry {
                 path,

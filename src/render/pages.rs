@@ -149,13 +149,18 @@ impl LangContext<'_> {
         PageOut {
             description: Some(summary_or_body(text)),
             breadcrumbs: vec![self.home_crumb(), (text.title.clone(), text.path.clone())],
-            images: cat
-                .image
-                .iter()
-                .filter_map(|img| self.full_image_url(img))
-                .collect(),
+            images: self.category_images(category),
             ..PageOut::new("category.html", self.listing_title(&text.title, page))
         }
+    }
+
+    /// The photos of a category's listing, for the sitemap.
+    pub(super) fn category_images(&self, category: usize) -> Vec<String> {
+        self.site.categories[category]
+            .image
+            .iter()
+            .filter_map(|img| self.full_image_url(img))
+            .collect()
     }
 
     fn all_products(&self, ctx: &mut PageContext, page: usize) -> PageOut {
