@@ -249,14 +249,7 @@ pub fn resolve(
         static_files,
         unreadable,
     } = source;
-    let mut r = Resolver {
-        root,
-        config: &config,
-        problems: Diagnostics::new(),
-        images: Vec::new(),
-        image_index: HashMap::new(),
-        unreadable: &unreadable,
-    };
+    let mut r = Resolver::new(root, &config, &unreadable);
 
     let mut categories: Vec<Category> = raw_categories
         .into_iter()
@@ -339,14 +332,7 @@ pub fn resolve(
         raw_products
             .into_par_iter()
             .map(|bundle| {
-                let mut own = Resolver {
-                    root,
-                    config: &config,
-                    problems: Diagnostics::new(),
-                    images: Vec::new(),
-                    image_index: HashMap::new(),
-                    unreadable: &unreadable,
-                };
+                let mut own = Resolver::new(root, &config, &unreadable);
                 let product = own.product(bundle, &category_ids, &producer_ids);
                 (product, own.problems, own.images)
             })
@@ -446,6 +432,24 @@ struct Resolver<'a> {
     problems: Diagnostics,
     images: Vec<SourceImage>,
     image_index: HashMap<PathBuf, usize>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver with no problem found and no photo yet.
+    fn new(
+        root: &'a Path,
+        config: &'a SiteConfig,
+        unreadable: &'a crate::source::Unreadable,
+    ) -> Self {
+        Resolver {
+            root,
+            config,
+            unreadable,
+            problems: Diagnostics::new(),
+            images: Vec::new(),
+            image_index: HashMap::new(),
+        }
+    }
 }
 
 impl Resolver<'_> {

@@ -282,6 +282,16 @@ impl<'a> Plan<'a> {
         &self.in_category[lang][category]
     }
 
+    /// For a listing page (a page of a category's or of every product's listing) in `lang`:
+    /// every product of the listing, and which page of it this is.
+    pub(crate) fn listing(&self, lang: LangIndex, kind: PageKind) -> Option<(&[usize], usize)> {
+        match kind {
+            PageKind::Category { category, page } => Some((self.in_category(lang, category), page)),
+            PageKind::AllProducts { page } => Some((self.published(lang), page)),
+            _ => None,
+        }
+    }
+
     /// Every page of one language, in the order they are rendered (and listed in the sitemap).
     pub(crate) fn pages(&self, lang: LangIndex) -> Vec<PageKind> {
         let site = self.site;

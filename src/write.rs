@@ -308,24 +308,15 @@ impl<'lock> Staging<'lock> {
 
     /// Carries `relative` over from the current output folder (the previous build) if it is
     /// there and still exactly the file recorded as `stamp` (same inode, size and modification
-    /// time: a page another build or a hand put there is not it): left where it is, or a hard
-    /// link (a copy across disks). False when the page must be rendered.
+    /// time: a page another build or a hand put there is not it), by leaving it where it is
+    /// (see [`Staging::commit`]). Only where the output is the one the record describes
+    /// (`in_place`): there is no other record to keep files by. False when the page must be
+    /// rendered.
     pub(crate) fn keep(&self, relative: &str, stamp: &FileStamp) -> bool {
-        let from = self.lock.output().join(relative);
-        match std::fs::symlink_metadata(&from) {
-            Ok(meta) if meta.is_file() && FileStamp::of(&meta) == *stamp => {}
-            _ => return false,
-        }
-        if self.in_place {
-            self.count_in_output(relative, *stamp);
-            return true;
-        }
-        self.carry(&from, relative, stamp.size).is_some()
+        self.keep_all(&[(relative.to_owned(), *stamp)])
     }
 
-    /// Carries every one of `files` over as [`Staging::keep`] does, or none of them. Only where
-    /// the output is patched in place (the only output that has a record to keep files by),
-    /// where leaving a file there cannot fail once its stamp is checked.
+    /// Carries every one of `files` over as [`Staging::keep`] does, or none of them.
     pub(crate) fn keep_all(&self, files: &[(String, FileStamp)]) -> bool {
         let output = self.lock.output();
         let all_there = files.iter().all(|(relative, stamp)| {

@@ -146,28 +146,13 @@ impl<'a> LangContext<'a> {
         kind: PageKind,
         keys: &[PerLang<incremental::Fingerprint>],
     ) -> Option<incremental::Fingerprint> {
-        let (list, lengths): (&[usize], Vec<usize>) = match kind {
-            PageKind::Category { category, .. } => (
-                self.plan.in_category(self.index, category),
-                self.site
-                    .config
-                    .langs()
-                    .map(|l| self.plan.in_category(l, category).len())
-                    .collect(),
-            ),
-            PageKind::AllProducts { .. } => (
-                self.plan.published(self.index),
-                self.site
-                    .config
-                    .langs()
-                    .map(|l| self.plan.published(l).len())
-                    .collect(),
-            ),
-            _ => return None,
-        };
-        let (PageKind::Category { page, .. } | PageKind::AllProducts { page }) = kind else {
-            return None;
-        };
+        let (list, page) = self.plan.listing(self.index, kind)?;
+        let lengths: Vec<usize> = self
+            .site
+            .config
+            .langs()
+            .map(|l| self.plan.listing(l, kind).map_or(0, |(list, _)| list.len()))
+            .collect();
         let per_page = self.site.config.items_per_page;
         let mut key = self.product_base.clone();
         key.hashed("listing", &(kind, lengths));

@@ -153,6 +153,19 @@ impl Built {
 }
 
 /// Every file of an output but souk's marker (which names the build), with its bytes.
+/// The folders and files beside `output` that souk names (`.public.souk-new-…`, `-old-…`,
+/// `-lock`), sorted: what a build leaves there.
+pub(crate) fn souk_leftovers(output: &Path) -> Vec<String> {
+    let mut left: Vec<String> = std::fs::read_dir(output.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("souk-"))
+        .collect();
+    left.sort();
+    left
+}
+
 pub(crate) fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
     files_under(root)
         .into_iter()

@@ -575,12 +575,7 @@ fn an_edit_moves_its_few_new_files_into_the_output_and_leaves_the_others_where_t
     assert_eq!(inode(&site.output()), folder);
     assert_eq!(inode(&kept_page), kept);
     assert!(!site.output().join("extra").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(site.output().parent().unwrap())
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("souk-"))
-        .collect();
+    let leftovers = crate::harness::souk_leftovers(&site.output());
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

@@ -28,12 +28,7 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
         .collect();
     assert_eq!(before, after);
     // No staging folder is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(site.output().parent().unwrap())
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("souk-"))
-        .collect();
+    let leftovers = crate::harness::souk_leftovers(&site.output());
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

@@ -589,13 +589,7 @@ fn leftovers_of_killed_builds_are_removed_by_the_next_build() {
     std::fs::write(parent.join(".other.souk-old-1/.souk-output"), "build 0\n").unwrap();
 
     site.built();
-    let mut left: Vec<String> = std::fs::read_dir(&parent)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("souk-"))
-        .collect();
-    left.sort();
+    let left = crate::harness::souk_leftovers(&site.output());
     assert_eq!(left, [".other.souk-old-1", ".public.souk-new-mine"]);
 }
 
