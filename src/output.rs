@@ -18,12 +18,13 @@ pub(crate) struct OutputFile {
 pub(crate) trait Sink: Sync {
     /// Writes a file.
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
-    /// Writes the file at `path` (`/`-separated) with `write`, which writes into it as it goes:
-    /// for files too large to make in memory first (the product feeds).
+    /// Writes the files at `paths` (`/`-separated) with `write`, which is handed a writer into
+    /// each, in the same order, and writes into them as it goes: for files too large to make in
+    /// memory first, made together from the same rows (a language's product feeds).
     fn stream(
         &self,
-        path: &str,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+        paths: &[&str],
+        write: &mut dyn FnMut(&mut [&mut dyn std::io::Write]) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic>;
     /// Carries the previous build's file at `path`, recorded with `stamp`, over unchanged;
     /// false when it cannot (it is not that file any more), and the page is rendered after all.

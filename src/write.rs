@@ -368,19 +368,41 @@ impl<'lock> Staging<'lock> {
         self.create(relative, |file| file.write_all(bytes))
     }
 
-    /// Writes one file (from any thread) through `write`, buffered; `relative` is
-    /// `/`-separated.
+    /// Writes files (from any thread) through `write`, which is handed a buffered writer into
+    /// each of `paths` (`/`-separated), in order. A failed write is reported on the file it
+    /// was writing; any other failure of `write`'s, on the first file.
     pub(crate) fn stream(
         &self,
-        relative: &str,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+        paths: &[&str],
+        write: &mut dyn FnMut(&mut [&mut dyn std::io::Write]) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
         use std::io::Write;
-        self.create(relative, |file| {
-            let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
-            write(&mut out)?;
-            out.flush()
-        })
+        let mut files = Vec::with_capacity(paths.len());
+        for relative in paths {
+            files.push(self.open(relative)?);
+        }
+        let mut outs: Vec<Noted<std::io::BufWriter<&mut std::fs::File>>> = files
+            .iter_mut()
+            .map(|(_, file)| Noted {
+                inner: std::io::BufWriter::with_capacity(64 * 1024, file),
+                failed: false,
+            })
+            .collect();
+        let mut writers: Vec<&mut dyn Write> =
+            outs.iter_mut().map(|out| out as &mut dyn Write).collect();
+        let written =
+            write(&mut writers).and_then(|()| writers.iter_mut().try_for_each(|w| w.flush()));
+        drop(writers);
+        let failed = outs.iter().position(|out| out.failed).unwrap_or(0);
+        drop(outs);
+        if let Err(error) = written {
+            return Err(cannot_write(&files[failed].0, &error));
+        }
+        for ((path, file), relative) in files.iter().zip(paths) {
+            let meta = file.metadata().map_err(|e| cannot_write(path, &e))?;
+            self.count(relative, FileStamp::of(&meta));
+        }
+        Ok(())
     }
 
     /// Creates the file at `relative` (and its folders), fills it with `fill`, and counts it
@@ -390,20 +412,24 @@ impl<'lock> Staging<'lock> {
         relative: &str,
         fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
+        let (path, mut file) = self.open(relative)?;
+        fill(&mut file).map_err(|e| cannot_write(&path, &e))?;
+        let stamp = FileStamp::of(&file.metadata().map_err(|e| cannot_write(&path, &e))?);
+        self.count(relative, stamp);
+        Ok(())
+    }
+
+    /// Creates the file at `relative`, and its folders: its path and the file, open for
+    /// writing.
+    fn open(&self, relative: &str) -> Result<(PathBuf, std::fs::File), Diagnostic> {
         let path = self.dir.join(relative);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
                 Diagnostic::system(dir, format!("cannot create the folder: {}", io_reason(&e)))
             })?;
         }
-        let cannot = |e: std::io::Error| {
-            Diagnostic::system(&path, format!("cannot write the file: {}", io_reason(&e)))
-        };
-        let mut file = std::fs::File::create(&path).map_err(cannot)?;
-        fill(&mut file).map_err(cannot)?;
-        let stamp = FileStamp::of(&file.metadata().map_err(cannot)?);
-        self.count(relative, stamp);
-        Ok(())
+        let file = std::fs::File::create(&path).map_err(|e| cannot_write(&path, &e))?;
+        Ok((path, file))
     }
 
     fn count(&self, relative: &str, stamp: FileStamp) {
@@ -693,6 +719,32 @@ fn remove_others(dir: &Path, prefix: &str, wanted: &std::collections::HashSet<&s
     left == 0
 }
 
+/// A file that could not be written, for the person building.
+fn cannot_write(path: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::system(path, format!("cannot write the file: {}", io_reason(error)))
+}
+
+/// A writer that remembers whether a write into it failed: which of several files a failure
+/// was in.
+struct Noted<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: std::io::Write> std::io::Write for Noted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.failed |= written.is_err();
+        written
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.inner.flush();
+        self.failed |= flushed.is_err();
+        flushed
+    }
+}
+
 impl crate::output::Sink for Staging<'_> {
     fn put(&self, file: crate::output::OutputFile) -> Result<(), Diagnostic> {
         Staging::put(self, &file.path, &file.contents)
@@ -700,10 +752,10 @@ impl crate::output::Sink for Staging<'_> {
 
     fn stream(
         &self,
-        path: &str,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+        paths: &[&str],
+        write: &mut dyn FnMut(&mut [&mut dyn std::io::Write]) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
-        Staging::stream(self, path, write)
+        Staging::stream(self, paths, write)
     }
 
     fn keep(&self, path: &str, stamp: &FileStamp) -> bool {

@@ -283,21 +283,37 @@ impl Feeds<'_> {
                 batch: name("batch"),
             };
             let code = language.code.as_str();
-            seo::feeds::feeds(site, self.images, self.urls, lang, &names, |feed, write| {
-                let path = match feed {
-                    seo::feeds::Feed::Google => plan::google_feed(code),
-                    seo::feeds::Feed::Meta => plan::meta_feed(code),
-                };
+            let paths = [plan::google_feed(code), plan::meta_feed(code)];
+            let [mut google, mut meta] = paths.clone().map(|path| {
                 let keys = self
                     .page_keys
                     .iter()
                     .map(|key| rows::row_key(&key[lang], &path))
                     .collect();
-                let mut rows = rows::Spliced::new(&path, self.previous, self.sink, keys);
-                self.sink.stream(&path, &mut |out| write(out, &mut rows))?;
-                all.insert(path.clone(), rows.into_rows());
-                Ok(())
-            })?;
+                rows::Spliced::new(&path, self.previous, self.sink, keys)
+            });
+            self.sink
+                .stream(&[&paths[0], &paths[1]], &mut |outs| match outs {
+                    [google_out, meta_out] => seo::feeds::feeds(
+                        site,
+                        self.images,
+                        self.urls,
+                        lang,
+                        &names,
+                        seo::feeds::FeedOut {
+                            out: *google_out,
+                            rows: &mut google,
+                        },
+                        seo::feeds::FeedOut {
+                            out: *meta_out,
+                            rows: &mut meta,
+                        },
+                    ),
+                    _ => unreachable!("one writer per path"),
+                })?;
+            let [google_path, meta_path] = paths;
+            all.insert(google_path, google.into_rows());
+            all.insert(meta_path, meta.into_rows());
         }
         Ok(all)
     }

@@ -147,19 +147,6 @@ fn amount(site: &Site, price: Minor) -> String {
     )
 }
 
-/// One of the feeds of a language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Feed {
-    /// Google Merchant Center, RSS 2.0.
-    Google,
-    /// Meta (Facebook, Instagram) catalogue, CSV.
-    Meta,
-}
-
-/// Writes a feed into the writer it is given, taking the rows it can from `Rows`.
-pub(crate) type WriteFeed<'w> =
-    dyn FnMut(&mut dyn Write, &mut dyn Rows) -> std::io::Result<()> + 'w;
-
 /// Where the rows of a feed's products can come from besides being made, and what is known of
 /// them once written: the rows a previous build made from the same inputs are copied from its
 /// feed (see [`crate::incremental::FeedRows`]).
@@ -169,6 +156,12 @@ pub(crate) trait Rows {
     fn copy(&mut self, p: usize, out: &mut dyn Write) -> std::io::Result<bool>;
     /// Product `p`'s rows are bytes `start..end` of the feed being written.
     fn wrote(&mut self, p: usize, start: u64, end: u64);
+}
+
+/// One feed being written: the file it goes into, and where its rows can be copied from.
+pub(crate) struct FeedOut<'w> {
+    pub(crate) out: &'w mut dyn Write,
+    pub(crate) rows: &'w mut dyn Rows,
 }
 
 /// A writer that counts what goes through it, so that a product's rows can be found again.
@@ -191,17 +184,20 @@ impl Write for Counted<'_> {
     }
 }
 
-/// Both feeds of one language. `emit` is handed each feed as a function that writes it, so it
-/// goes straight into its file: a feed is some 2.5 KB a product, and building them in memory
-/// was the peak of a large build's memory.
-pub(crate) fn feeds<E>(
+/// Both feeds of one language, the Google Merchant Center feed into `google` and the Meta
+/// catalogue into `meta`, in one pass over the products: a product's rows are made once for
+/// both (the plain text of its description is most of their cost), and go straight into their
+/// files (a feed is some 2.5 KB a product; building them in memory was the peak of a large
+/// build's memory).
+pub(crate) fn feeds(
     site: &Site,
     images: &ImageSet,
     urls: &Urls,
     lang: LangIndex,
     names: &ProvenanceNames,
-    mut emit: impl FnMut(Feed, &mut WriteFeed<'_>) -> Result<(), E>,
-) -> Result<(), E> {
+    google: FeedOut<'_>,
+    meta: FeedOut<'_>,
+) -> std::io::Result<()> {
     let feed = LangFeeds {
         site,
         images,
@@ -209,10 +205,37 @@ pub(crate) fn feeds<E>(
         lang,
         names,
     };
-    emit(Feed::Google, &mut |out, rows| {
-        feed.google_merchant(out, rows)
-    })?;
-    emit(Feed::Meta, &mut |out, rows| feed.meta_catalog(out, rows))
+    let coop = site.config.text(&site.config.cooperative.name, lang);
+    let mut xml = feed.google_start(google.out, coop);
+    let mut csv = Counted {
+        out: meta.out,
+        written: 0,
+    };
+    feed.meta_start(&mut csv)?;
+    for (p, product, text) in feed.products() {
+        let google_start = xml.get_mut().written;
+        let google_copied = google.rows.copy(p, xml.get_mut())?;
+        let meta_start = csv.written;
+        let meta_copied = meta.rows.copy(p, &mut csv)?;
+        if !(google_copied && meta_copied) {
+            let items = feed.rows_of(product, text);
+            if !google_copied {
+                for item in &items {
+                    feed.google_item(&mut xml, coop, item);
+                }
+            }
+            if !meta_copied {
+                feed.meta_rows(&mut csv, coop, &items)?;
+            }
+        }
+        google.rows.wrote(p, google_start, xml.get_mut().written);
+        meta.rows.wrote(p, meta_start, csv.written);
+    }
+    xml.raw("\n");
+    xml.close("channel");
+    xml.close("rss");
+    xml.raw("\n");
+    xml.finish().map(|_| ())
 }
 
 /// What the feeds of one language are made from.
@@ -246,12 +269,11 @@ impl LangFeeds<'_> {
         )
     }
 
-    /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace).
-    fn google_merchant(&self, out: &mut dyn Write, rows: &mut dyn Rows) -> std::io::Result<()> {
+    /// The Google Merchant Center feed (RSS 2.0 with the `g:` namespace) up to its first item.
+    fn google_start<'w>(&self, out: &'w mut dyn Write, coop: &str) -> Xml<Counted<'w>> {
         let site = self.site;
         let lang = self.lang;
         let code = &site.config.lang(lang).code;
-        let coop = site.config.text(&site.config.cooperative.name, lang);
         let home = self
             .urls
             .absolute(if lang.is_default() { "" } else { code.as_str() });
@@ -274,20 +296,7 @@ impl LangFeeds<'_> {
             .map(|t| site.config.text(t, lang))
             .unwrap_or(coop);
         xml.element("description", tagline);
-        for (p, product, text) in self.products() {
-            let start = xml.get_mut().written;
-            if !rows.copy(p, xml.get_mut())? {
-                for item in self.rows_of(product, text) {
-                    self.google_item(&mut xml, coop, &item);
-                }
-            }
-            rows.wrote(p, start, xml.get_mut().written);
-        }
-        xml.raw("\n");
-        xml.close("channel");
-        xml.close("rss");
-        xml.raw("\n");
-        xml.finish().map(|_| ())
+        xml
     }
 
     fn google_item(&self, xml: &mut Xml<Counted<'_>>, coop: &str, item: &Item) {
@@ -351,12 +360,9 @@ impl LangFeeds<'_> {
         xml.close("item");
     }
 
-    /// The Meta catalogue CSV. Cells that a spreadsheet would run as a formula (starting with
-    /// `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
-    fn meta_catalog(&self, out: &mut dyn Write, rows: &mut dyn Rows) -> std::io::Result<()> {
-        let site = self.site;
-        let coop = site.config.text(&site.config.cooperative.name, self.lang);
-        let mut out = Counted { out, written: 0 };
+    /// The Meta catalogue CSV's header. Cells that a spreadsheet would run as a formula
+    /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
+    fn meta_start(&self, out: &mut Counted<'_>) -> std::io::Result<()> {
         let header = [
             "id",
             "title",
@@ -373,41 +379,40 @@ impl LangFeeds<'_> {
         ];
         // A CSV writer for each part, flushed at its end: where each product's records are
         // must be known, and copied records go into the file between them.
-        let mut records = csv::Writer::from_writer(&mut out);
+        let mut records = csv::Writer::from_writer(out);
         records.write_record(header)?;
-        records.flush()?;
-        drop(records);
-        for (p, product, text) in self.products() {
-            let start = out.written;
-            if !rows.copy(p, &mut out)? {
-                let mut records = csv::Writer::from_writer(&mut out);
-                for item in self.rows_of(product, text) {
-                    let availability = match item.availability {
-                        Availability::InStock => "in stock",
-                        Availability::OutOfStock => "out of stock",
-                        Availability::Preorder => "preorder",
-                    };
-                    let row = [
-                        item.id,
-                        item.title,
-                        item.description,
-                        availability.to_owned(),
-                        "new".to_owned(),
-                        amount(site, item.price),
-                        item.sale_price.map(|s| amount(site, s)).unwrap_or_default(),
-                        item.link,
-                        item.image.unwrap_or_default(),
-                        coop.to_owned(),
-                        item.group.unwrap_or_default(),
-                        item.size.unwrap_or_default(),
-                    ];
-                    records.write_record(row.iter().map(|cell| defuse(cell)))?;
-                }
-                records.flush()?;
-            }
-            rows.wrote(p, start, out.written);
+        records.flush()
+    }
+
+    /// One product's records of the Meta catalogue.
+    fn meta_rows(&self, out: &mut Counted<'_>, coop: &str, items: &[Item]) -> std::io::Result<()> {
+        let site = self.site;
+        let mut records = csv::Writer::from_writer(out);
+        for item in items {
+            let availability = match item.availability {
+                Availability::InStock => "in stock",
+                Availability::OutOfStock => "out of stock",
+                Availability::Preorder => "preorder",
+            };
+            let price = amount(site, item.price);
+            let sale_price = item.sale_price.map(|s| amount(site, s)).unwrap_or_default();
+            let row = [
+                item.id.as_str(),
+                &item.title,
+                &item.description,
+                availability,
+                "new",
+                &price,
+                &sale_price,
+                &item.link,
+                item.image.as_deref().unwrap_or_default(),
+                coop,
+                item.group.as_deref().unwrap_or_default(),
+                item.size.as_deref().unwrap_or_default(),
+            ];
+            records.write_record(row.map(defuse))?;
         }
-        Ok(())
+        records.flush()
     }
 }
 
