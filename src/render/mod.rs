@@ -4,6 +4,7 @@
 //! (head, fingerprint, keep or render); `picture` writes photos; `views` is what templates see.
 
 mod context;
+mod icon;
 mod keys;
 mod page;
 mod pages;
@@ -325,6 +326,7 @@ fn compile(theme: &Theme, urls: &Urls) -> Result<Tera, Diagnostics> {
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.register_function("picture", picture::picture);
     tera.register_function("asset_url", asset_url(theme, urls));
+    tera.register_function("icon", icon::icon(theme, urls));
     let sources = theme
         .templates
         .iter()

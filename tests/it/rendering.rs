@@ -222,6 +222,45 @@ fn asset_url_links_the_theme_and_site_files_and_refuses_others() {
 }
 
 #[test]
+fn icons_come_from_the_sprite_and_a_name_it_lacks_shows_its_link_icon() {
+    let site = TestSite::minimal();
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ content.title }}</h1><p id=\"icons\">{{ icon(name='cart') }}{{ icon(name='no-such-icon') }}{{ <icon name=\"mail\" /> }}</p>{% endblock content %}");
+    let built = build(&BuildOptions {
+        base_url: Some("https://user.github.io/coop/".to_owned()),
+        ..site.options()
+    })
+    .unwrap();
+    let page = scraper::Html::parse_document(
+        &std::fs::read_to_string(built.output.join("about/index.html")).unwrap(),
+    );
+    assert_eq!(
+        attrs(&page, "#icons svg use", "href"),
+        [
+            "/coop/icons.svg#cart",
+            "/coop/icons.svg#link",
+            "/coop/icons.svg#mail"
+        ]
+    );
+    let html = std::fs::read_to_string(built.output.join("about/index.html")).unwrap();
+    assert!(
+        html.contains("<p id=\"icons\"><svg class=\"icon\" aria-hidden=\"true\" width=\"20\" height=\"20\"><use href=\"/coop/icons.svg#cart\"/></svg><svg"),
+        "{html}"
+    );
+
+    // A site's own sprite replaces the theme's, with its own names.
+    site.write(
+        "static/icons.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><symbol id=\"star\" viewBox=\"0 0 24 24\"/><symbol id=\"link\" viewBox=\"0 0 24 24\"/></svg>",
+    );
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ content.title }}</h1><p id=\"icons\">{{ icon(name='star') }}{{ icon(name='cart') }}</p>{% endblock content %}");
+    let built = site.built();
+    assert_eq!(
+        attrs(&built.page("about/index.html"), "#icons svg use", "href"),
+        ["/icons.svg#star", "/icons.svg#link"]
+    );
+}
+
+#[test]
 fn a_site_i18n_file_overrides_single_strings() {
     let site = TestSite::minimal();
     site.write("i18n/fr.yaml", "all_products: \"La boutique\"\n");
