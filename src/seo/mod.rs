@@ -7,7 +7,7 @@ pub(crate) mod jsonld;
 pub(crate) mod sitemap;
 mod xml;
 
-use crate::html::{escape, json_for_script};
+use crate::html::{push_escaped, push_json_for_script};
 use crate::images::{ImageSet, Processed};
 use crate::lang::{LangIndex, PerLang};
 use crate::model::{self, Site};
@@ -114,35 +114,29 @@ pub(crate) fn share_image(
 /// The `<head>` metadata of a page: canonical, alternates, Open Graph, Twitter card and JSON-LD,
 /// as HTML souk writes itself (themes print it with `{{ seo | safe }}`).
 pub(crate) fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) -> String {
-    let mut out = String::with_capacity(2048);
-    let mut tag = |html: String| {
-        out.push_str(&html);
-        out.push('\n');
-    };
+    let mut out = Head(String::with_capacity(4096));
     if !page.kind.indexed() {
-        tag("<meta name=\"robots\" content=\"noindex\">".to_owned());
-        return out;
+        out.raw("<meta name=\"robots\" content=\"noindex\">");
+        return out.0;
     }
     let canonical = urls.absolute(page.path);
-    tag(format!(
-        "<link rel=\"canonical\" href=\"{}\">",
-        escape(&canonical)
-    ));
+    out.link(&[("rel", "canonical"), ("href", &canonical)]);
     if page.alternates.values().flatten().count() > 1 {
         for (l, alternate) in page.alternates.iter() {
             if let Some(path) = alternate {
-                tag(format!(
-                    "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">",
-                    escape(site.config.lang(l).code.as_str()),
-                    escape(&urls.absolute(path))
-                ));
+                out.link(&[
+                    ("rel", "alternate"),
+                    ("hreflang", site.config.lang(l).code.as_str()),
+                    ("href", &urls.absolute(path)),
+                ]);
             }
         }
         if let Some(default) = &page.alternates[LangIndex::DEFAULT] {
-            tag(format!(
-                "<link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\">",
-                escape(&urls.absolute(default))
-            ));
+            out.link(&[
+                ("rel", "alternate"),
+                ("hreflang", "x-default"),
+                ("href", &urls.absolute(default)),
+            ]);
         }
     }
 
@@ -152,69 +146,100 @@ pub(crate) fn head(site: &Site, images: &ImageSet, urls: &Urls, page: &PageSeo) 
     } else {
         "website"
     };
-    let meta = |property: &str, content: &str| {
-        format!(
-            "<meta property=\"{property}\" content=\"{}\">",
-            escape(content)
-        )
-    };
-    tag(meta("og:type", og_type));
-    tag(meta("og:site_name", coop));
-    tag(meta("og:title", page.title));
+    out.meta("property", "og:type", og_type);
+    out.meta("property", "og:site_name", coop);
+    out.meta("property", "og:title", page.title);
     if let Some(description) = page.description {
-        tag(meta("og:description", description));
+        out.meta("property", "og:description", description);
     }
-    tag(meta("og:url", &canonical));
-    tag(meta("og:locale", &og_locale(site, page.lang)));
+    out.meta("property", "og:url", &canonical);
+    out.meta("property", "og:locale", &og_locale(site, page.lang));
     for (l, alternate) in page.alternates.iter() {
         if l != page.lang && alternate.is_some() {
-            tag(meta("og:locale:alternate", &og_locale(site, l)));
+            out.meta("property", "og:locale:alternate", &og_locale(site, l));
         }
     }
     let image = page_image(site, images, urls, page);
     if let Some(image) = &image {
-        tag(meta("og:image", &image.url));
-        tag(meta("og:image:width", &image.width.to_string()));
-        tag(meta("og:image:height", &image.height.to_string()));
+        out.meta("property", "og:image", &image.url);
+        out.meta("property", "og:image:width", &image.width.to_string());
+        out.meta("property", "og:image:height", &image.height.to_string());
         if !image.alt.is_empty() {
-            tag(meta("og:image:alt", &image.alt));
+            out.meta("property", "og:image:alt", &image.alt);
         }
     }
     if let PageKind::Product(p) = page.kind {
         let product = &site.products[p];
         let decimals = site.config.currency.decimals();
-        tag(meta(
+        out.meta(
+            "property",
             "product:price:amount",
             &crate::money::decimal_string(product.price, decimals),
-        ));
-        tag(meta("product:price:currency", site.config.currency.code()));
+        );
+        out.meta(
+            "property",
+            "product:price:currency",
+            site.config.currency.code(),
+        );
     }
-    let name = |name: &str, content: &str| {
-        format!("<meta name=\"{name}\" content=\"{}\">", escape(content))
-    };
-    tag(name(
+    out.meta(
+        "name",
         "twitter:card",
         if image.is_some() {
             "summary_large_image"
         } else {
             "summary"
         },
-    ));
-    tag(name("twitter:title", page.title));
+    );
+    out.meta("name", "twitter:title", page.title);
     if let Some(description) = page.description {
-        tag(name("twitter:description", description));
+        out.meta("name", "twitter:description", description);
     }
     if let Some(image) = &image {
-        tag(name("twitter:image", &image.url));
+        out.meta("name", "twitter:image", &image.url);
     }
 
     for block in jsonld::blocks(site, images, urls, page) {
-        tag(format!(
-            "<script type=\"application/ld+json\">{}</script>",
-            json_for_script(&block)
-        ));
+        out.0.push_str("<script type=\"application/ld+json\">");
+        push_json_for_script(&mut out.0, &block);
+        out.raw("</script>");
     }
-    out
+    out.0
+}
+
+/// The `<head>` metadata being written, a tag a line, every value escaped.
+struct Head(String);
+
+impl Head {
+    /// A tag souk wrote whole.
+    fn raw(&mut self, tag: &str) {
+        self.0.push_str(tag);
+        self.0.push('\n');
+    }
+
+    /// `<link a="…" b="…">`.
+    fn link(&mut self, attributes: &[(&str, &str)]) {
+        self.0.push_str("<link");
+        for (name, value) in attributes {
+            self.0.push(' ');
+            self.0.push_str(name);
+            self.0.push_str("=\"");
+            push_escaped(&mut self.0, value);
+            self.0.push('"');
+        }
+        self.0.push_str(">\n");
+    }
+
+    /// `<meta property="og:title" content="…">` (or `name=` for `key`).
+    fn meta(&mut self, key: &str, name: &str, content: &str) {
+        self.0.push_str("<meta ");
+        self.0.push_str(key);
+        self.0.push_str("=\"");
+        self.0.push_str(name);
+        self.0.push_str("\" content=\"");
+        push_escaped(&mut self.0, content);
+        self.0.push_str("\">\n");
+    }
 }
 
 /// The picture shared for a page: the product's, the category's, the producer's, else the
