@@ -191,6 +191,10 @@ impl Collapsed {
     }
 
     fn push(&mut self, text: &str) {
+        if is_collapsed(text) {
+            self.word(text);
+            return;
+        }
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -232,6 +236,38 @@ impl Collapsed {
         self.space = false;
         self.text.push_str(word);
     }
+}
+
+/// Whether `text` is already collapsed: not empty, no whitespace at either end, and none
+/// inside but single ASCII spaces. Most of the texts of a description are, and are copied
+/// whole after one look at each byte (finding each space and what follows it was more than
+/// half the cost of a description's plain text).
+fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // True before the first byte: a leading space is not collapsed, nor is an empty text.
+    let mut after_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if !MAY_BE_SPACE[usize::from(byte)] {
+            after_space = false;
+            i += 1;
+        } else if byte == b' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+            i += 1;
+        } else {
+            let (white, len) = whitespace_at(text, i);
+            if white {
+                return false;
+            }
+            after_space = false;
+            i += len;
+        }
+    }
+    !after_space
 }
 
 /// The bytes that can start a whitespace character: ASCII whitespace, and the lead bytes of
