@@ -9,6 +9,16 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// The bytes that start what [`push_json_for_script`] escapes.
+const TO_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'&' as usize] = true;
+    table[0xE2] = true;
+    table
+};
+
 /// `value` as JSON made safe inside `<script type="application/ld+json">`: `<`, `>` and `&` are written
 /// as `\u003c`, `\u003e`, `\u0026`, so no `</script>` or `<!--` in content can end the script.
 pub(crate) fn push_json_for_script(out: &mut String, value: &serde_json::Value) {
@@ -20,10 +30,7 @@ pub(crate) fn push_json_for_script(out: &mut String, value: &serde_json::Value) 
     let bytes = json.as_bytes();
     let mut copied = 0;
     let mut at = 0;
-    while let Some(found) = bytes[at..]
-        .iter()
-        .position(|&b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
-    {
+    while let Some(found) = bytes[at..].iter().position(|&b| TO_ESCAPE[usize::from(b)]) {
         at += found;
         let (escaped, len) = match &bytes[at..] {
             [b'<', ..] => ("\\u003c", 1),

@@ -28,6 +28,9 @@ pub struct Urls {
     base: Url,
     /// The base URL's path, ending with `/`: `/` or `/repo/`.
     base_path: String,
+    /// Scheme, host and port: `https://user.github.io`. Made once: every absolute link of every
+    /// page, sitemap and feed starts with it.
+    origin: String,
 }
 
 impl Urls {
@@ -36,6 +39,7 @@ impl Urls {
         Urls {
             base: base.clone(),
             base_path: base.path().to_owned(),
+            origin: base.origin().ascii_serialization(),
         }
     }
 
@@ -59,8 +63,12 @@ impl Urls {
 
     /// The full address of a site path, with scheme and host (canonical links, sitemaps).
     pub fn absolute(&self, path: &str) -> String {
-        let origin = self.base.origin().ascii_serialization();
-        format!("{origin}{}", self.href(path))
+        let mut out =
+            String::with_capacity(self.origin.len() + self.base_path.len() + path.len() * 2);
+        out.push_str(&self.origin);
+        out.push_str(&self.base_path);
+        out.extend(utf8_percent_encode(path, PATH));
+        out
     }
 }
 
@@ -77,6 +85,11 @@ mod tests {
             "/shop/ar/products/%D8%B2%D9%8A%D8%AA/"
         );
         assert_eq!(urls.absolute("en/"), "https://user.github.io/shop/en/");
+        let local = Urls::new(&Url::parse("http://localhost:8080/").unwrap());
+        assert_eq!(
+            local.absolute("ar/products/زيت/"),
+            "http://localhost:8080/ar/products/%D8%B2%D9%8A%D8%AA/"
+        );
         let root = Urls::new(&Url::parse("https://tifawin.ma/").unwrap());
         assert_eq!(root.href("css/main.css"), "/css/main.css");
     }
