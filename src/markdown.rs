@@ -191,8 +191,26 @@ impl Collapsed {
     }
 
     fn push(&mut self, text: &str) {
-        if is_collapsed(text) {
-            self.word(text);
+        if single_spaced(text) {
+            // Its one leading and one trailing space, if it has them, are breaks between words:
+            // as the byte-by-byte way below would see them.
+            let inner = match text.strip_prefix(' ') {
+                Some(rest) => {
+                    self.space();
+                    rest
+                }
+                None => text,
+            };
+            let (inner, trailing) = match inner.strip_suffix(' ') {
+                Some(rest) => (rest, true),
+                None => (inner, false),
+            };
+            if !inner.is_empty() {
+                self.word(inner);
+            }
+            if trailing {
+                self.space();
+            }
             return;
         }
         let bytes = text.as_bytes();
@@ -238,14 +256,13 @@ impl Collapsed {
     }
 }
 
-/// Whether `text` is already collapsed: not empty, no whitespace at either end, and none
-/// inside but single ASCII spaces. Most of the texts of a description are, and are copied
-/// whole after one look at each byte (finding each space and what follows it was more than
-/// half the cost of a description's plain text).
-fn is_collapsed(text: &str) -> bool {
+/// Whether the only whitespace in `text` is single ASCII spaces, none next to another. Most of
+/// the texts of a description are (words, and the space before or after a word in bold or a
+/// link), and are copied whole after one look at each byte: finding each space and what
+/// follows it was more than half the cost of a description's plain text.
+fn single_spaced(text: &str) -> bool {
     let bytes = text.as_bytes();
-    // True before the first byte: a leading space is not collapsed, nor is an empty text.
-    let mut after_space = true;
+    let mut after_space = false;
     let mut i = 0;
     while i < bytes.len() {
         let byte = bytes[i];
@@ -267,7 +284,7 @@ fn is_collapsed(text: &str) -> bool {
             i += len;
         }
     }
-    !after_space
+    true
 }
 
 /// The bytes that can start a whitespace character: ASCII whitespace, and the lead bytes of
@@ -477,6 +494,26 @@ mod tests {
             for text in &texts {
                 let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
                 assert_eq!(collapse_whitespace(text), expected, "{text:?}");
+            }
+        }
+        // Texts pushed one after the other (as a paragraph's pieces are) collapse as one.
+        let mut pieces = vec![String::new()];
+        let mut all = pieces.clone();
+        for _ in 0..3 {
+            pieces = pieces
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            all.extend(pieces.iter().cloned());
+        }
+        for a in &all {
+            for b in &all {
+                let mut out = Collapsed::with_capacity(8);
+                out.push(a);
+                out.push(b);
+                let whole = format!("{a}{b}");
+                let expected = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(out.text, expected, "{a:?} then {b:?}");
             }
         }
     }
