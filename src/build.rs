@@ -279,7 +279,13 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         &staging,
         &pages_progress,
     )?;
-    for file in crate::hosting::files(&site.config) {
+    let config = site.into_config();
+    let sitemap = std::mem::take(&mut rendered.sitemap);
+    rendered.record.extend(crate::render::write_sitemaps(
+        &config, &theme, &urls, &sitemap, &previous, &staging,
+    )?);
+    drop(sitemap);
+    for file in crate::hosting::files(&config) {
         staging.put(&file.path, &file.contents)?;
     }
     stage("render and write pages, sitemaps, feeds");
@@ -287,7 +293,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // the remedy, and the previous output stays.
     let (files, bytes, largest) = staging.totals();
     let limits = crate::hosting::check_limits(
-        &site.config,
+        &config,
         &crate::hosting::Totals {
             files,
             bytes,
@@ -304,8 +310,7 @@ fn build_unsorted(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let output_id = staging.id().to_owned();
     let (written, stamps) = staging.commit()?;
     warnings.sort();
-    let pages: Vec<(Lang, usize)> = site
-        .config
+    let pages: Vec<(Lang, usize)> = config
         .languages
         .iter()
         .map(|l| l.code.clone())

@@ -18,6 +18,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
+use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::images::ImageSet;
 use crate::incremental::{self, BuildRecord, FeedRows, PageFingerprints};
@@ -43,10 +44,13 @@ pub(crate) struct Rendered {
     pub(crate) record: Vec<(String, PageFingerprints)>,
     /// Where each product's rows went in the feeds: for the record of this build.
     pub(crate) rows: FeedRows,
+    /// Every page the sitemaps list, in order, for [`write_sitemaps`].
+    pub(crate) sitemap: Vec<sitemap::Entry>,
 }
 
-/// Renders every page of every language the plan lists, then the sitemaps and feeds. A page
-/// whose fingerprint is the one `previous` recorded for it is kept from the previous build.
+/// Renders every page of every language the plan lists, and the feeds; what the sitemaps will
+/// list comes back with the pages, for [`write_sitemaps`]. A page whose fingerprint is the one
+/// `previous` recorded for it is kept from the previous build.
 pub(crate) fn render(
     site: &Site,
     theme: &Theme,
@@ -144,9 +148,7 @@ pub(crate) fn render(
         },
         || {
             let rows = feeds.write()?;
-            shop::data_files(site, images, urls)
-                .into_iter()
-                .try_for_each(|file| sink.put(file))?;
+            shop::data_files(site, images, urls, |file| sink.put(file))?;
             Ok(rows)
         },
     );
@@ -179,34 +181,31 @@ pub(crate) fn render(
     if problems.has_errors() {
         return Err(problems);
     }
-    record.extend(write_sitemaps(site, theme, urls, &entries, previous, sink)?);
     Ok(Rendered {
         pages_per_lang,
         reused,
         record,
         rows,
+        sitemap: entries,
     })
 }
 
-/// Writes the sitemaps, one after the other, and `robots.txt` (unless the site has its own).
+/// Writes the sitemaps, one after the other, and `robots.txt` (unless the site has its own),
+/// after [`render`]: from the pages alone, so that the build can let the model go first (at
+/// N=100,000 the sitemaps and the model together were the peak of its memory).
 /// The sitemaps are carried over when the pages they list are those the previous build listed
 /// (an edit of a description changes none of them): at N=10,000 products they are 17 MB of
 /// XML, a quarter of the time of a build that changed one product. Returns each sitemap's
 /// fingerprint for the record.
-fn write_sitemaps(
-    site: &Site,
+pub(crate) fn write_sitemaps(
+    config: &SiteConfig,
     theme: &Theme,
     urls: &Urls,
     entries: &[sitemap::Entry],
     previous: &BuildRecord,
     sink: &dyn Sink,
 ) -> Result<Vec<(String, PageFingerprints)>, Diagnostic> {
-    let codes: Vec<&str> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| l.code.as_str())
-        .collect();
+    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
     let fingerprint = {
         let mut hash = incremental::Hasher::new();
         hash.bytes("souk", incremental::program_salt());
