@@ -4,20 +4,12 @@
 /// `text` escaped for HTML text and double- or single-quoted attribute values.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    // Writing into a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    push_escaped(&mut out, text);
     out
 }
 
 /// The bytes that start what [`push_json_for_script`] escapes.
-const TO_ESCAPE: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'<' as usize] = true;
-    table[b'>' as usize] = true;
-    table[b'&' as usize] = true;
-    table[0xE2] = true;
-    table
-};
+const TO_ESCAPE: [bool; 256] = crate::bytes::byte_set(b"<>&\xE2");
 
 /// `value` as JSON made safe inside `<script type="application/ld+json">`: `<`, `>` and `&` are written
 /// as `\u003c`, `\u003e`, `\u0026`, so no `</script>` or `<!--` in content can end the script.

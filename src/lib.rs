@@ -1,5 +1,6 @@
 //! souk turns a cooperative's catalogue into a static, multilingual shop.
 pub mod build;
+pub(crate) mod bytes;
 pub mod check;
 pub mod config;
 pub mod diagnostics;

@@ -289,18 +289,9 @@ fn single_spaced(text: &str) -> bool {
 
 /// The bytes that can start a whitespace character: ASCII whitespace, and the lead bytes of
 /// the others (see [`whitespace_at`]).
-const MAY_BE_SPACE: [bool; 256] = {
-    let mut table = [false; 256];
-    let bytes = [
-        b' ', b'\t', b'\n', 0x0B, 0x0C, b'\r', 0xC2, 0xE1, 0xE2, 0xE3,
-    ];
-    let mut i = 0;
-    while i < bytes.len() {
-        table[bytes[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
+const MAY_BE_SPACE: [bool; 256] = crate::bytes::byte_set(&[
+    b' ', b'\t', b'\n', 0x0B, 0x0C, b'\r', 0xC2, 0xE1, 0xE2, 0xE3,
+]);
 
 /// Whether the character at byte `i` of `text` (a character boundary) is whitespace, and how
 /// many bytes it is (1 for a byte that starts no whitespace character, which needs no more

@@ -56,9 +56,13 @@ impl Urls {
     /// A root-relative link to a site path such as `ar/products/زيت/`: `/repo/ar/products/%D8%B2…/`.
     pub fn href(&self, path: &str) -> String {
         let mut out = String::with_capacity(self.base_path.len() + path.len() * 2);
+        self.push_href(&mut out, path);
+        out
+    }
+
+    fn push_href(&self, out: &mut String, path: &str) {
         out.push_str(&self.base_path);
         out.extend(utf8_percent_encode(path, PATH));
-        out
     }
 
     /// The full address of a site path, with scheme and host (canonical links, sitemaps).
@@ -66,8 +70,7 @@ impl Urls {
         let mut out =
             String::with_capacity(self.origin.len() + self.base_path.len() + path.len() * 2);
         out.push_str(&self.origin);
-        out.push_str(&self.base_path);
-        out.extend(utf8_percent_encode(path, PATH));
+        self.push_href(&mut out, path);
         out
     }
 }

@@ -5,22 +5,14 @@
 
 use std::io::Write;
 
+use crate::bytes::byte_set;
+
 /// The bytes [`Xml`] escapes in text: the five XML special characters, and `\r` (which a reader
 /// would make `\n`).
-const SPECIAL_IN_TEXT: [bool; 256] = special(b"<>&'\"\r");
+const SPECIAL_IN_TEXT: [bool; 256] = byte_set(b"<>&'\"\r");
 
 /// In attribute values, also `\n` and tab, which a reader would make spaces.
-const SPECIAL_IN_ATTRIBUTES: [bool; 256] = special(b"<>&'\"\r\n\t");
-
-const fn special(bytes: &[u8]) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < bytes.len() {
-        table[bytes[i] as usize] = true;
-        i += 1;
-    }
-    table
-}
+const SPECIAL_IN_ATTRIBUTES: [bool; 256] = byte_set(b"<>&'\"\r\n\t");
 
 /// An XML document being written, into memory (`Vec<u8>`, the default) or straight into a
 /// file.

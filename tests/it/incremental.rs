@@ -558,19 +558,30 @@ fn inode(path: &std::path::Path) -> u64 {
     std::os::unix::fs::MetadataExt::ino(&std::fs::symlink_metadata(path).unwrap())
 }
 
+/// Edits one product's French text (and does `also`), rebuilds, and checks that only its page
+/// was rendered: the inodes of the output folder and of the other product's page before, and
+/// that page's path.
+#[cfg(unix)]
+fn edit_one_product(site: &TestSite, also: impl FnOnce()) -> (u64, u64, std::path::PathBuf) {
+    let kept_page = site.output().join("products/argan-oil/index.html");
+    let (folder, kept) = (inode(&site.output()), inode(&kept_page));
+    site.edit("products/amlou/fr.md", "Une huile", "Une pâte");
+    also();
+    let (report, changed) = rebuild(site);
+    assert_eq!(changed, ["products/amlou/index.html"]);
+    assert_eq!(report.pages_rendered, 1);
+    (folder, kept, kept_page)
+}
+
 #[cfg(unix)]
 #[test]
 fn an_edit_moves_its_few_new_files_into_the_output_and_leaves_the_others_where_they_are() {
     let site = two_products();
     site.built();
-    let kept_page = site.output().join("products/argan-oil/index.html");
-    let (folder, kept) = (inode(&site.output()), inode(&kept_page));
-    site.edit("products/amlou/fr.md", "Une huile", "Une pâte");
     // A file put in the output by hand, and a folder of them: a clean build has neither.
-    site.write("public/extra/notes.txt", "mine");
-    let (report, changed) = rebuild(&site);
-    assert_eq!(changed, ["products/amlou/index.html"]);
-    assert_eq!(report.pages_rendered, 1);
+    let (folder, kept, kept_page) = edit_one_product(&site, || {
+        site.write("public/extra/notes.txt", "mine");
+    });
     // The output was patched, not replaced: the same folder, the kept page the same file.
     assert_eq!(inode(&site.output()), folder);
     assert_eq!(inode(&kept_page), kept);
@@ -588,12 +599,7 @@ fn a_build_with_many_new_files_exchanges_the_whole_output_folder() {
         site.write(&format!("static/notes/{n:04}.txt"), format!("note {n}"));
     }
     site.built();
-    let kept_page = site.output().join("products/argan-oil/index.html");
-    let (folder, kept) = (inode(&site.output()), inode(&kept_page));
-    site.edit("products/amlou/fr.md", "Une huile", "Une pâte");
-    let (report, changed) = rebuild(&site);
-    assert_eq!(changed, ["products/amlou/index.html"]);
-    assert_eq!(report.pages_rendered, 1);
+    let (folder, kept, kept_page) = edit_one_product(&site, || {});
     // Exchanged in one step, the kept page linked into the new folder.
     assert_ne!(inode(&site.output()), folder);
     assert_eq!(inode(&kept_page), kept);

@@ -181,18 +181,22 @@ fn a_site_template_overrides_the_theme() {
     assert_eq!(texts(&built.page("about/index.html"), "h1"), ["À propos"]);
 }
 
-#[test]
-fn asset_url_links_the_theme_and_site_files_and_refuses_others() {
-    let site = TestSite::minimal();
-    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ content.title }}</h1><p><a href=\"{{ asset_url(path='humans.txt') }}\">humans</a> <a href=\"{{ asset_url(path='/icons.svg') }}\">icons</a></p>{% endblock content %}");
+/// The site built for `https://user.github.io/coop/`: its `about/` page.
+fn about_page_under_a_sub_path(site: &TestSite) -> String {
     let built = build(&BuildOptions {
         base_url: Some("https://user.github.io/coop/".to_owned()),
         ..site.options()
     })
     .unwrap();
-    let page = scraper::Html::parse_document(
-        &std::fs::read_to_string(built.output.join("about/index.html")).unwrap(),
-    );
+    std::fs::read_to_string(built.output.join("about/index.html")).unwrap()
+}
+
+#[test]
+fn asset_url_links_the_theme_and_site_files_and_refuses_others() {
+    let site = TestSite::minimal();
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ content.title }}</h1><p><a href=\"{{ asset_url(path='humans.txt') }}\">humans</a> <a href=\"{{ asset_url(path='/icons.svg') }}\">icons</a></p>{% endblock content %}");
+    let html = about_page_under_a_sub_path(&site);
+    let page = scraper::Html::parse_document(&html);
     assert_eq!(
         attrs(&page, "main p a", "href"),
         ["/coop/humans.txt", "/coop/icons.svg"]
@@ -225,14 +229,8 @@ fn asset_url_links_the_theme_and_site_files_and_refuses_others() {
 fn icons_come_from_the_sprite_and_a_name_it_lacks_shows_its_link_icon() {
     let site = TestSite::minimal();
     site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ content.title }}</h1><p id=\"icons\">{{ icon(name='cart') }}{{ icon(name='no-such-icon') }}{{ <icon name=\"mail\" /> }}</p>{% endblock content %}");
-    let built = build(&BuildOptions {
-        base_url: Some("https://user.github.io/coop/".to_owned()),
-        ..site.options()
-    })
-    .unwrap();
-    let page = scraper::Html::parse_document(
-        &std::fs::read_to_string(built.output.join("about/index.html")).unwrap(),
-    );
+    let html = about_page_under_a_sub_path(&site);
+    let page = scraper::Html::parse_document(&html);
     assert_eq!(
         attrs(&page, "#icons svg use", "href"),
         [
@@ -241,7 +239,6 @@ fn icons_come_from_the_sprite_and_a_name_it_lacks_shows_its_link_icon() {
             "/coop/icons.svg#mail"
         ]
     );
-    let html = std::fs::read_to_string(built.output.join("about/index.html")).unwrap();
     assert!(
         html.contains("<p id=\"icons\"><svg class=\"icon\" aria-hidden=\"true\" width=\"20\" height=\"20\"><use href=\"/coop/icons.svg#cart\"/></svg><svg"),
         "{html}"
