@@ -236,9 +236,13 @@ pub(crate) fn write_sitemaps(
     }
     let mut written = Vec::new();
     if kept.is_empty() || !sink.keep_all(&kept) {
-        sitemap::sitemaps(entries, &codes, urls, |path, contents| {
-            written.push(path.clone());
-            sink.put(OutputFile { path, contents })
+        sitemap::sitemaps(entries, &codes, urls, |path, write| {
+            sink.stream(&[&path], &mut |outs| match outs {
+                [out] => write(&mut **out),
+                _ => unreachable!("one writer per path"),
+            })?;
+            written.push(path);
+            Ok::<(), Diagnostic>(())
         })?;
     } else {
         written.extend(kept.into_iter().map(|(path, _)| path));

@@ -30,11 +30,9 @@ impl Xml {
     }
 
     /// A part of a document in memory, without declaration.
+    #[cfg(test)]
     pub(crate) fn fragment() -> Self {
-        Xml {
-            out: Vec::with_capacity(1024),
-            failed: None,
-        }
+        Xml::fragment_into(Vec::with_capacity(1024))
     }
 
     pub(crate) fn into_bytes(self) -> Vec<u8> {
@@ -48,6 +46,11 @@ impl<W: Write> Xml<W> {
         let mut xml = Xml { out, failed: None };
         xml.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         xml
+    }
+
+    /// A part of a document written into `out`, without declaration.
+    pub(crate) fn fragment_into(out: W) -> Self {
+        Xml { out, failed: None }
     }
 
     /// Ends the document: the first write error, if one happened.
