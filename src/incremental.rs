@@ -292,6 +292,28 @@ impl Summary {
     }
 }
 
+/// The fingerprints of the pages a build wrote, by path, as the record keeps them: made on one
+/// core while the other writes the sitemaps, where [`BuildRecord::new`] made them alone at the
+/// end of the build.
+#[derive(Debug, Default)]
+pub(crate) struct PageRecord(HashMap<String, (Option<String>, Option<String>)>);
+
+impl PageRecord {
+    pub(crate) fn new(pages: impl IntoIterator<Item = (String, PageFingerprints)>) -> Self {
+        let mut record = PageRecord::default();
+        record.extend(pages);
+        record
+    }
+
+    pub(crate) fn extend(&mut self, pages: impl IntoIterator<Item = (String, PageFingerprints)>) {
+        self.0.extend(pages.into_iter().map(|(path, page)| {
+            let context = page.context.as_ref().map(hex);
+            let inputs = page.inputs.as_ref().map(hex);
+            (path, (context, inputs))
+        }));
+    }
+}
+
 impl BuildRecord {
     /// A record of the build that just wrote `files` (every file, with its stamp) into the
     /// output folder with marker `output_id`, having read `inputs` from `started_ns` on.
@@ -300,20 +322,17 @@ impl BuildRecord {
         inputs: Inputs,
         started_ns: u128,
         files: impl IntoIterator<Item = (String, FileStamp)>,
-        pages: impl IntoIterator<Item = (String, PageFingerprints)>,
+        mut pages: PageRecord,
         rows: FeedRows,
         summary: Summary,
     ) -> Self {
-        let mut fingerprints: HashMap<String, PageFingerprints> = pages.into_iter().collect();
         BuildRecord {
             output_id: output_id.to_owned(),
             inputs: inputs.trusted(started_ns),
             files: files
                 .into_iter()
                 .map(|(path, stamp)| {
-                    let page = fingerprints.remove(&path).unwrap_or_default();
-                    let context = page.context.as_ref().map(hex);
-                    let inputs = page.inputs.as_ref().map(hex);
+                    let (context, inputs) = pages.0.remove(&path).unwrap_or_default();
                     (path, Written(stamp, context, inputs))
                 })
                 .collect(),

@@ -1193,13 +1193,6 @@ fn valid_date(date: &str) -> bool {
 }
 
 impl Site {
-    /// The site's configuration, the rest let go: once the pages are written, a build needs no
-    /// more of the model, which is most of its memory (every text of every product, some
-    /// 800 MB at N=100,000), and the end of a large build is where its memory peaks.
-    pub fn into_config(self) -> SiteConfig {
-        self.config
-    }
-
     /// Every photo of the site for [`crate::images::process`], by the index of
     /// [`Site::images`]. Each product's main photo gets the picture for sharing: it is what a
     /// shared product page shows.
