@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use tera::Value;
+use tera::{Context, Tera, Value};
 
 use super::picture::image_view;
 use super::views::{
@@ -26,6 +26,9 @@ use crate::urls::Urls;
 
 use super::page::PageContext;
 
+/// Where a theme's shared parts are, under `templates/` (see [`LangContext::render_shared`]).
+pub(crate) const SHARED_PARTS: &str = "shared/";
+
 /// Everything shared by the pages of one language, built once.
 pub(super) struct LangContext<'a> {
     pub(super) site: &'a Site,
@@ -35,8 +38,9 @@ pub(super) struct LangContext<'a> {
     pub(super) index: LangIndex,
     strings: &'a BTreeMap<String, String>,
     pub(super) prices: PriceFormatter,
-    /// `lang`, `t` and `site`, converted to template values once.
-    pub(super) globals: [(&'static str, Value); 3],
+    /// `lang`, `t` and `site`, converted to template values once, and `shared`: the theme's
+    /// shared parts rendered from those three (see [`Self::render_shared`]).
+    pub(super) globals: [(&'static str, Value); 4],
     /// The cooperative's name in this language.
     pub(super) coop: String,
     /// The picture for pages without their own: the first featured product's main photo.
@@ -115,6 +119,7 @@ impl<'a> LangContext<'a> {
                 ("lang", Value::from_serializable(&lang_view)),
                 ("t", Value::from_serializable(strings)),
                 ("site", Value::from_serializable(&site_view)),
+                ("shared", Value::from(BTreeMap::<String, Value>::new())),
             ],
             coop,
             site_image,
@@ -123,6 +128,48 @@ impl<'a> LangContext<'a> {
             order_strings: ["order_message", "ask_message", "preorder_note"]
                 .map(|key| strings.get(key).cloned().unwrap_or_default()),
         })
+    }
+
+    /// Renders the theme's shared parts (`templates/shared/NAME.html`) once for this language,
+    /// for every page to show as `shared.NAME`. A part sees only `lang`, `t` and `site`, so it
+    /// is the same on every page of the language: the footer, rendered for each page, was a
+    /// twentieth of a build's CPU. Made from the templates and those three values, which every
+    /// page's fingerprint already starts from (`base`), it adds nothing to hash. A part's last
+    /// line break, as a file's, is not part of it.
+    pub(super) fn render_shared(&mut self, tera: &Tera, theme: &Theme) -> Result<(), Diagnostic> {
+        let mut ctx = Context::new();
+        for (name, value) in &self.globals[..3] {
+            ctx.insert_value(*name, value.clone());
+        }
+        let mut parts = BTreeMap::new();
+        for name in theme.templates.keys() {
+            let Some(part) = name
+                .strip_prefix(SHARED_PARTS)
+                .and_then(|n| n.strip_suffix(".html"))
+            else {
+                continue;
+            };
+            let mut html = Vec::new();
+            tera.render_to(name, &ctx, &mut html).map_err(|e| {
+                let code = &self.site.config.lang(self.index).code;
+                super::template_error(
+                    theme,
+                    &e,
+                    Some(&format!(
+                        "{name} once for every page in `{code}`: a shared part sees only `lang`, `t` and `site`"
+                    )),
+                )
+            })?;
+            if html.ends_with(b"\n") {
+                html.pop();
+            }
+            parts.insert(
+                part.to_owned(),
+                Value::safe_string(&String::from_utf8_lossy(&html)),
+            );
+        }
+        self.globals[3].1 = Value::from(parts);
+        Ok(())
     }
 
     /// The key of a product page of this language from `digest`, its product's (see

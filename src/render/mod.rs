@@ -72,7 +72,9 @@ pub(crate) fn render(
     }
     let site_digest = keys::site_digest(site, theme, images);
     for index in site.config.langs() {
-        match LangContext::new(&plan, theme, images, urls, index, &base, &site_digest) {
+        match LangContext::new(&plan, theme, images, urls, index, &base, &site_digest)
+            .and_then(|mut ctx| ctx.render_shared(&tera, theme).map(|()| ctx))
+        {
             Ok(ctx) => langs.push(ctx),
             Err(problem) => problems.push(problem),
         }

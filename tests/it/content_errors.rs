@@ -415,6 +415,28 @@ fn a_template_using_an_unknown_variable_names_the_page() {
 }
 
 #[test]
+fn a_shared_part_that_uses_the_page_says_what_it_can_use() {
+    let site = TestSite::minimal();
+    site.write(
+        "templates/shared/footer.html",
+        "<footer>\n<p>{{ page.title }}</p>\n</footer>\n",
+    );
+    let errors = site.errors();
+    assert!(
+        errors.starts_with("error: templates/shared/footer.html:2:"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains(
+            "(while rendering shared/footer.html once for every page in `fr`: a shared part sees only `lang`, `t` and `site`)"
+        ),
+        "{errors}"
+    );
+    // Said for each language, not for each page.
+    assert_eq!(errors.matches("error:").count(), 2, "{errors}");
+}
+
+#[test]
 fn every_problem_in_every_file_is_reported_at_once() {
     let site = TestSite::minimal();
     site.edit("products/argan-oil/product.yaml", "stock: 3", "stokc: 3");

@@ -167,6 +167,60 @@ fn a_missing_category_translation_falls_back_and_warns() {
 }
 
 #[test]
+fn a_shared_part_is_the_same_on_every_page_of_its_language() {
+    let site = TestSite::minimal();
+    // The site's own footer, and a part of its own that its base shows in the header.
+    site.write(
+        "templates/shared/footer.html",
+        "<footer class=\"site-footer\"><p class=\"made\">{{ site.name }} · {{ lang.code }} · {{ t.contact }}</p></footer>\n",
+    );
+    site.write(
+        "templates/shared/notice.html",
+        "<p class=\"notice\" dir=\"{{ lang.dir }}\">{{ t.cod_short }}</p>\n",
+    );
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .unwrap();
+    assert!(base.contains("{{ shared.footer }}"), "{base}");
+    site.write(
+        "templates/base.html",
+        base.replace(
+            "<main id=\"main\">",
+            "{{ shared.notice }}\n<main id=\"main\">",
+        ),
+    );
+    let built = site.built();
+    let fr_strings = ["Coopérative Test · fr · Nous contacter"];
+    let ar_strings = ["تعاونية تجريبية · ar · اتصل بنا"];
+    let mut framed = 0;
+    for file in built.html_files() {
+        let page = built.page(&file);
+        // Pages made for paper replace the whole frame, footer included.
+        let kind = attrs(&page, "body", "class");
+        if kind == ["kind-catalogue"] || kind == ["kind-labels"] {
+            continue;
+        }
+        let (made, notice) = if file.starts_with("ar/") {
+            (ar_strings, "الدفع نقدًا عند الاستلام.")
+        } else {
+            (fr_strings, "Paiement en espèces à la livraison.")
+        };
+        assert_eq!(texts(&page, "footer .made"), made, "{file}");
+        assert_eq!(texts(&page, "footer").len(), 1, "{file}");
+        assert_eq!(texts(&page, "p.notice"), [notice], "{file}");
+        framed += 1;
+    }
+    assert!(framed >= 10, "{framed} pages");
+    // The part is written once into each page, as it is: no line break of the file added.
+    let home = std::fs::read_to_string(built.root.join("index.html")).unwrap();
+    assert!(
+        home.contains("Nous contacter</p></footer>\n<script"),
+        "{home}"
+    );
+}
+
+#[test]
 fn a_site_template_overrides_the_theme() {
     let site = TestSite::minimal();
     site.write("templates/404.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ t.not_found_title }} — custom</h1>{% endblock content %}");

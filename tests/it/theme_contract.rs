@@ -21,6 +21,7 @@ const GLOBALS: &str = r#"
 <ul class="switcher">{% for l in languages %}<li>{{ l.code }} {{ l.name }} {{ l.dir }} {{ l.url }} {{ l.current }} {{ l.translated }}</li>{% endfor %}</ul>
 <p class="kind">{{ page.kind }}</p><p>{{ page.title }} {{ page.description }} {{ page.url }} {{ page.path }}</p>
 {{ seo | safe }}
+<div class="shared">{{ shared.footer }}</div>
 <p>{{ asset_url(path="css/main.css") }}</p>
 "#;
 
@@ -70,6 +71,10 @@ fn templates() -> Vec<(&'static str, String)> {
     };
     vec![
         ("partials/every-global.html", GLOBALS.to_owned()),
+        (
+            "shared/footer.html",
+            "<p>{{ site.name }} {{ lang.code }}</p>\n".to_owned(),
+        ),
         (
             "home.html",
             page(format!(
@@ -268,6 +273,15 @@ fn every_documented_variable_exists() {
     ] {
         assert_eq!(texts(&built.page(file), "p.kind"), [kind], "{file}");
     }
+    // The shared part, rendered once per language, on that language's pages.
+    assert_eq!(
+        texts(&built.page("products/index.html"), "div.shared p"),
+        ["Coopérative Test fr"]
+    );
+    assert_eq!(
+        texts(&built.page("ar/index.html"), "div.shared p"),
+        ["تعاونية تجريبية ar"]
+    );
     // The optional values were there, so their fields were read.
     let product = built.page("products/argan-oil/index.html");
     assert_eq!(
