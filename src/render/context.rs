@@ -38,9 +38,10 @@ pub(super) struct LangContext<'a> {
     pub(super) index: LangIndex,
     strings: &'a BTreeMap<String, String>,
     pub(super) prices: PriceFormatter,
-    /// `lang`, `t` and `site`, converted to template values once, and `shared`: the theme's
-    /// shared parts rendered from those three (see [`Self::render_shared`]).
-    pub(super) globals: [(&'static str, Value); 4],
+    /// `lang`, `t` and `site`, converted to template values once.
+    pub(super) globals: [(&'static str, Value); 3],
+    /// The theme's shared parts, made from `globals` alone by [`Self::render_shared`].
+    pub(super) shared: Value,
     /// The cooperative's name in this language.
     pub(super) coop: String,
     /// The picture for pages without their own: the first featured product's main photo.
@@ -119,8 +120,8 @@ impl<'a> LangContext<'a> {
                 ("lang", Value::from_serializable(&lang_view)),
                 ("t", Value::from_serializable(strings)),
                 ("site", Value::from_serializable(&site_view)),
-                ("shared", Value::from(BTreeMap::<String, Value>::new())),
             ],
+            shared: Value::from(BTreeMap::<String, Value>::new()),
             coop,
             site_image,
             base,
@@ -138,7 +139,7 @@ impl<'a> LangContext<'a> {
     /// line break, as a file's, is not part of it.
     pub(super) fn render_shared(&mut self, tera: &Tera, theme: &Theme) -> Result<(), Diagnostic> {
         let mut ctx = Context::new();
-        for (name, value) in &self.globals[..3] {
+        for (name, value) in &self.globals {
             ctx.insert_value(*name, value.clone());
         }
         let mut parts = BTreeMap::new();
@@ -168,7 +169,7 @@ impl<'a> LangContext<'a> {
                 Value::safe_string(&String::from_utf8_lossy(&html)),
             );
         }
-        self.globals[3].1 = Value::from(parts);
+        self.shared = Value::from(parts);
         Ok(())
     }
 

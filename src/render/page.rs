@@ -42,6 +42,7 @@ impl PageContext {
         for (name, value) in &lang.globals {
             ctx.ctx.insert_value(*name, value.clone());
         }
+        ctx.ctx.insert_value("shared", lang.shared.clone());
         ctx
     }
 

@@ -65,30 +65,30 @@ fn split<E>(
         }
         out.write_all(URLSET_END)
     };
-    let [part] = parts.as_slice() else {
-        for (n, range) in parts.iter().enumerate() {
-            let part = &entries[range.clone()];
-            file(plan::sitemap_part(n + 1), &mut |out| write_part(part, out))?;
-        }
-        let mut index = Xml::new();
-        index.open(
-            "sitemapindex",
-            &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
-        );
-        for part in 1..=parts.len() {
-            index.raw("\n");
-            index.open("sitemap", &[]);
-            index.element("loc", &urls.absolute(&plan::sitemap_part(part)));
-            index.close("sitemap");
-        }
+    if let [part] = parts.as_slice() {
+        let part = &entries[part.clone()];
+        return file(plan::SITEMAP.to_owned(), &mut |out| write_part(part, out));
+    }
+    for (n, range) in parts.iter().enumerate() {
+        let part = &entries[range.clone()];
+        file(plan::sitemap_part(n + 1), &mut |out| write_part(part, out))?;
+    }
+    let mut index = Xml::new();
+    index.open(
+        "sitemapindex",
+        &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
+    );
+    for part in 1..=parts.len() {
         index.raw("\n");
-        index.close("sitemapindex");
-        index.raw("\n");
-        let index = index.into_bytes();
-        return file(plan::SITEMAP.to_owned(), &mut |out| out.write_all(&index));
-    };
-    let part = &entries[part.clone()];
-    file(plan::SITEMAP.to_owned(), &mut |out| write_part(part, out))
+        index.open("sitemap", &[]);
+        index.element("loc", &urls.absolute(&plan::sitemap_part(part)));
+        index.close("sitemap");
+    }
+    index.raw("\n");
+    index.close("sitemapindex");
+    index.raw("\n");
+    let index = index.into_bytes();
+    file(plan::SITEMAP.to_owned(), &mut |out| out.write_all(&index))
 }
 
 /// Where each part ends, from the size of each entry's `<url>` element: a part is full at
