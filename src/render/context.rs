@@ -2,7 +2,7 @@
 //! it, the price formatter, the UI strings), and the builders every page kind uses: cards,
 //! photos, the language switcher, listings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tera::{Context, Tera, Value};
 
@@ -40,8 +40,11 @@ pub(super) struct LangContext<'a> {
     pub(super) prices: PriceFormatter,
     /// `lang`, `t` and `site`, converted to template values once.
     pub(super) globals: [(&'static str, Value); 3],
-    /// The theme's shared parts, made from `globals` alone by [`Self::render_shared`].
-    pub(super) shared: Value,
+    /// The theme's shared parts, made from `globals` by [`Self::render_shared`].
+    pub(super) shared: SharedParts,
+    /// What a shared part may mark as the page it is on: the paths of the site's own pages
+    /// that `site` links to (see [`SiteView::page_links`]).
+    linked_pages: Vec<String>,
     /// The cooperative's name in this language.
     pub(super) coop: String,
     /// The picture for pages without their own: the first featured product's main photo.
@@ -56,6 +59,32 @@ pub(super) struct LangContext<'a> {
     /// The UI strings order messages are made of (`order_message`, `ask_message`,
     /// `preorder_note`), looked up once rather than for every product and variant.
     order_strings: [String; 3],
+}
+
+/// A language's shared parts, as every page gets them in `shared` (see
+/// [`LangContext::render_shared`]).
+pub(super) struct SharedParts {
+    /// On each page a link of `site` leads to, by its path (`page.path`).
+    linked: HashMap<String, Value>,
+    /// On every other page.
+    elsewhere: Value,
+}
+
+impl Default for SharedParts {
+    /// No parts: a theme without `templates/shared/`.
+    fn default() -> Self {
+        SharedParts {
+            linked: HashMap::new(),
+            elsewhere: Value::from(BTreeMap::<String, Value>::new()),
+        }
+    }
+}
+
+impl SharedParts {
+    /// The parts as the page at `path` (as `page.path` says it) shows them.
+    pub(super) fn on(&self, path: &str) -> &Value {
+        self.linked.get(path).unwrap_or(&self.elsewhere)
+    }
 }
 
 impl<'a> LangContext<'a> {
@@ -90,6 +119,7 @@ impl<'a> LangContext<'a> {
             .text(&site.config.cooperative.name, index)
             .to_owned();
         let site_view = site_view(plan, urls, index, &coop);
+        let linked_pages = site_view.page_links();
         let lang_view = LangView {
             code: language.code.as_str(),
             name: &language.name,
@@ -121,7 +151,8 @@ impl<'a> LangContext<'a> {
                 ("t", Value::from_serializable(strings)),
                 ("site", Value::from_serializable(&site_view)),
             ],
-            shared: Value::from(BTreeMap::<String, Value>::new()),
+            shared: SharedParts::default(),
+            linked_pages,
             coop,
             site_image,
             base,
@@ -131,45 +162,62 @@ impl<'a> LangContext<'a> {
         })
     }
 
-    /// Renders the theme's shared parts (`templates/shared/NAME.html`) once for this language,
-    /// for every page to show as `shared.NAME`. A part sees only `lang`, `t` and `site`, so it
-    /// is the same on every page of the language: the footer, rendered for each page, was a
-    /// twentieth of a build's CPU. Made from the templates and those three values, which every
-    /// page's fingerprint already starts from (`base`), it adds nothing to hash. A part's last
-    /// line break, as a file's, is not part of it.
+    /// Renders the theme's shared parts (`templates/shared/NAME.html`) for this language, for
+    /// every page to show as `shared.NAME`. A part sees `lang`, `t`, `site` and `current_url`:
+    /// the page's own path when a link of `site` leads to it (the menu marks it current), else
+    /// empty. So a part is rendered once for each page `site` links to and once for all the
+    /// others, not once per page: the footer and the menu, rendered for each page, were a tenth
+    /// of a build's CPU. Made from the templates, those three values, which every page's
+    /// fingerprint starts from (`base`), and the page's path, which it covers too, a part adds
+    /// nothing to hash. A part's last line break, as a file's, is not part of it.
     pub(super) fn render_shared(&mut self, tera: &Tera, theme: &Theme) -> Result<(), Diagnostic> {
+        let names: Vec<(&str, &str)> = theme
+            .templates
+            .keys()
+            .filter_map(|name| {
+                let part = name.strip_prefix(SHARED_PARTS)?.strip_suffix(".html")?;
+                Some((name.as_str(), part))
+            })
+            .collect();
+        if names.is_empty() {
+            return Ok(());
+        }
         let mut ctx = Context::new();
         for (name, value) in &self.globals {
             ctx.insert_value(*name, value.clone());
         }
-        let mut parts = BTreeMap::new();
-        for name in theme.templates.keys() {
-            let Some(part) = name
-                .strip_prefix(SHARED_PARTS)
-                .and_then(|n| n.strip_suffix(".html"))
-            else {
-                continue;
-            };
-            let mut html = Vec::new();
-            tera.render_to(name, &ctx, &mut html).map_err(|e| {
-                let code = &self.site.config.lang(self.index).code;
-                super::template_error(
-                    theme,
-                    &e,
-                    Some(&format!(
-                        "{name} once for every page in `{code}`: a shared part sees only `lang`, `t` and `site`"
-                    )),
-                )
-            })?;
-            if html.ends_with(b"\n") {
-                html.pop();
+        let mut render = |current: &str| -> Result<Value, Diagnostic> {
+            ctx.insert("current_url", current);
+            let mut parts = BTreeMap::new();
+            for &(name, part) in &names {
+                let mut html = Vec::new();
+                tera.render_to(name, &ctx, &mut html).map_err(|e| {
+                    let code = &self.site.config.lang(self.index).code;
+                    super::template_error(
+                        theme,
+                        &e,
+                        Some(&format!(
+                            "{name} once for every page in `{code}`: a shared part sees only `lang`, `t`, `site` and `current_url`"
+                        )),
+                    )
+                })?;
+                if html.ends_with(b"\n") {
+                    html.pop();
+                }
+                parts.insert(
+                    part.to_owned(),
+                    Value::safe_string(&String::from_utf8_lossy(&html)),
+                );
             }
-            parts.insert(
-                part.to_owned(),
-                Value::safe_string(&String::from_utf8_lossy(&html)),
-            );
-        }
-        self.shared = Value::from(parts);
+            Ok(Value::from(parts))
+        };
+        let elsewhere = render("")?;
+        let linked = self
+            .linked_pages
+            .iter()
+            .map(|path| Ok((path.clone(), render(path)?)))
+            .collect::<Result<_, Diagnostic>>()?;
+        self.shared = SharedParts { linked, elsewhere };
         Ok(())
     }
 

@@ -42,7 +42,6 @@ impl PageContext {
         for (name, value) in &lang.globals {
             ctx.ctx.insert_value(*name, value.clone());
         }
-        ctx.ctx.insert_value("shared", lang.shared.clone());
         ctx
     }
 
@@ -211,6 +210,9 @@ impl LangContext<'_> {
         );
         ctx.hash_bytes("seo", head.as_bytes());
         ctx.ctx.insert_value("seo", Value::safe_string(&head));
+        let href = self.urls.href(&path);
+        ctx.ctx
+            .insert_value("shared", self.shared.on(&href).clone());
         ctx.insert(
             "page",
             &PageView {
@@ -218,7 +220,7 @@ impl LangContext<'_> {
                 title,
                 description,
                 url: self.urls.absolute(&path),
-                path: self.urls.href(&path),
+                path: href,
             },
         );
         ctx.insert("languages", &self.switcher(&alternates, kind));

@@ -38,6 +38,33 @@ pub(super) struct SiteView {
     pub(super) base_path: String,
 }
 
+impl SiteView {
+    /// The paths of the site's own pages that this view links to, each once: the pages a
+    /// shared part may mark as the one it is on (see `LangContext::render_shared`). Menu items
+    /// that lead elsewhere are listed too, and simply match no page.
+    pub(super) fn page_links(&self) -> Vec<String> {
+        let mut links: Vec<String> = [&self.home_url, &self.all_products_url]
+            .into_iter()
+            .chain(
+                [&self.cart_url, &self.catalogue_url, &self.credits_url]
+                    .into_iter()
+                    .flatten(),
+            )
+            .chain(self.categories.iter().map(|c| &c.url))
+            .chain(
+                self.menu_header
+                    .iter()
+                    .chain(&self.menu_footer)
+                    .map(|l| &l.url),
+            )
+            .cloned()
+            .collect();
+        links.sort_unstable();
+        links.dedup();
+        links
+    }
+}
+
 #[derive(Serialize, Clone)]
 pub(super) struct LogoView {
     pub(super) url: String,

@@ -428,7 +428,7 @@ fn a_shared_part_that_uses_the_page_says_what_it_can_use() {
     );
     assert!(
         errors.contains(
-            "(while rendering shared/footer.html once for every page in `fr`: a shared part sees only `lang`, `t` and `site`)"
+            "(while rendering shared/footer.html once for every page in `fr`: a shared part sees only `lang`, `t`, `site` and `current_url`)"
         ),
         "{errors}"
     );

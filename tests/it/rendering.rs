@@ -221,6 +221,53 @@ fn a_shared_part_is_the_same_on_every_page_of_its_language() {
 }
 
 #[test]
+fn the_menu_marks_the_page_it_is_on_and_no_other() {
+    // The masthead and menu are a shared part, rendered once for each page they link to and
+    // once for every other page: each page must still see its own item marked.
+    let site = TestSite::minimal();
+    let built = site.built();
+    let mut marked = Vec::new();
+    for file in built.html_files() {
+        let page = built.page(&file);
+        // The page's own address, as the language switcher marks it.
+        let own = attrs(&page, "nav.langs a[aria-current=page]", "href");
+        let Some(own) = own.first() else { continue };
+        let menu = attrs(&page, "nav.mainnav a", "href");
+        let current = attrs(&page, "nav.mainnav a[aria-current=page]", "href");
+        if menu.contains(own) {
+            assert_eq!(current, std::slice::from_ref(own), "{file}");
+            marked.push(own.clone());
+        } else {
+            assert_eq!(current, Vec::<String>::new(), "{file}");
+        }
+        let cart = attrs(&page, "a.cart-link", "href");
+        let cart_current = attrs(&page, "a.cart-link[aria-current=page]", "href");
+        if cart.contains(own) {
+            assert_eq!(cart_current, std::slice::from_ref(own), "{file}");
+            marked.push(own.clone());
+        } else {
+            assert_eq!(cart_current, Vec::<String>::new(), "{file}");
+        }
+    }
+    marked.sort();
+    // All products, the category, the page of the header menu and the cart, in both
+    // languages (السلة is the Arabic cart, من-نحن the Arabic about page).
+    assert_eq!(
+        marked,
+        [
+            "/about/",
+            "/ar/%D8%A7%D9%84%D8%B3%D9%84%D8%A9/",
+            "/ar/%D9%85%D9%86-%D9%86%D8%AD%D9%86/",
+            "/ar/categories/oils/",
+            "/ar/products/",
+            "/categories/oils/",
+            "/panier/",
+            "/products/",
+        ]
+    );
+}
+
+#[test]
 fn a_site_template_overrides_the_theme() {
     let site = TestSite::minimal();
     site.write("templates/404.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ t.not_found_title }} — custom</h1>{% endblock content %}");

@@ -73,7 +73,8 @@ fn templates() -> Vec<(&'static str, String)> {
         ("partials/every-global.html", GLOBALS.to_owned()),
         (
             "shared/footer.html",
-            "<p>{{ site.name }} {{ lang.code }}</p>\n".to_owned(),
+            "<p>{{ site.name }} {{ lang.code }}</p><p class=\"current\">[{{ current_url }}]</p>\n"
+                .to_owned(),
         ),
         (
             "home.html",
@@ -275,13 +276,27 @@ fn every_documented_variable_exists() {
     }
     // The shared part, rendered once per language, on that language's pages.
     assert_eq!(
-        texts(&built.page("products/index.html"), "div.shared p"),
+        texts(&built.page("products/index.html"), "div.shared p:first-child"),
         ["Coopérative Test fr"]
     );
     assert_eq!(
-        texts(&built.page("ar/index.html"), "div.shared p"),
+        texts(&built.page("ar/index.html"), "div.shared p:first-child"),
         ["تعاونية تجريبية ar"]
     );
+    // `current_url` is the page's own path on the pages `site` links to, else empty.
+    for (file, current) in [
+        ("products/index.html", "[/products/]"),
+        ("ar/index.html", "[/ar/]"),
+        ("categories/oils/index.html", "[/categories/oils/]"),
+        ("products/argan-oil/index.html", "[]"),
+        ("producers/fatima/index.html", "[]"),
+    ] {
+        assert_eq!(
+            texts(&built.page(file), "div.shared p.current"),
+            [current],
+            "{file}"
+        );
+    }
     // The optional values were there, so their fields were read.
     let product = built.page("products/argan-oil/index.html");
     assert_eq!(
