@@ -336,9 +336,18 @@ impl TreeEntry {
 /// parallel: a catalogue is a folder of tens of thousands of folders. A folder that cannot be
 /// read is listed without its entries (whoever reads it reports the error).
 pub fn tree(dir: &Path, prefix: &str) -> Vec<(String, TreeEntry)> {
+    listed(dir, prefix, None)
+}
+
+/// [`tree`] of `dir`, after `head` if there is one. Each folder's entries are described in
+/// parallel and then put together into one vector of the right size: growing it as they came,
+/// and putting the folder's own entry in front afterwards, copied the walk of a large catalogue
+/// several times on one core into memory touched for the first time (slow on virtual machines).
+fn listed(dir: &Path, prefix: &str, head: Option<(String, TreeEntry)>) -> Vec<(String, TreeEntry)> {
     use rayon::prelude::*;
+    let head_only = || head.clone().into_iter().collect();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
+        return head_only();
     };
     let mut entries: Vec<(String, std::fs::DirEntry)> = entries
         .filter_map(Result::ok)
@@ -353,14 +362,21 @@ pub fn tree(dir: &Path, prefix: &str) -> Vec<(String, TreeEntry)> {
         })
         .collect();
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    entries
+    let parts: Vec<Vec<(String, TreeEntry)>> = entries
         .into_par_iter()
-        .flat_map_iter(|(name, entry)| match entry.metadata() {
+        .map(|(name, entry)| match entry.metadata() {
             Ok(meta) => described(&entry.path(), name, &meta),
             // Gone since the folder was read: a later walk will not list it either.
             Err(_) => Vec::new(),
         })
-        .collect()
+        .collect();
+    let mut all =
+        Vec::with_capacity(usize::from(head.is_some()) + parts.iter().map(Vec::len).sum::<usize>());
+    all.extend(head);
+    for part in parts {
+        all.extend(part);
+    }
+    all
 }
 
 /// A walk of [`tree`], by folder: what each folder of it holds, found again without asking the
@@ -432,9 +448,7 @@ pub fn tree_at(path: &Path, name: &str) -> Vec<(String, TreeEntry)> {
 fn described(path: &Path, name: String, meta: &std::fs::Metadata) -> Vec<(String, TreeEntry)> {
     let kind = meta.file_type();
     if kind.is_dir() {
-        let mut below = tree(path, &name);
-        below.insert(0, (name, TreeEntry::Folder));
-        below
+        listed(path, &name.clone(), Some((name, TreeEntry::Folder)))
     } else if kind.is_symlink() {
         vec![(name, TreeEntry::link(path, meta))]
     } else {

@@ -14,7 +14,7 @@ use crate::source::{
     self, Availability, Bundle, CategoryFront, Doc, Found, HomeFront, Menu, PageFront,
     ProducerFront, ProductFront, RawImage, RawProduct, Source,
 };
-use crate::text::{is_bidi_control, without_bidi_controls};
+use crate::text::{is_bidi_control, without_bidi_controls, without_bidi_controls_owned};
 use crate::yaml::position;
 
 /// Values by language index, in the order of [`SiteConfig::languages`]; `None` where a thing is
@@ -253,15 +253,18 @@ pub fn resolve(
 
     let mut categories: Vec<Category> = raw_categories
         .into_iter()
-        .map(|bundle| {
+        .map(|mut bundle| {
             let image = bundle
                 .data
                 .image
                 .as_ref()
                 .and_then(|img| r.image(&bundle.dir, &bundle.files, &bundle.data_file, img));
-            let texts = r.texts(&bundle, CATEGORIES_SEGMENT, true, |f: &CategoryFront| {
-                (f.name.clone(), f.summary.clone(), f.slug.as_ref())
-            });
+            let texts = r.texts(
+                &mut bundle,
+                CATEGORIES_SEGMENT,
+                true,
+                |f: &CategoryFront| (f.name.clone(), f.summary.clone(), f.slug.as_ref()),
+            );
             Category {
                 order: bundle.data.order.unwrap_or(0),
                 id: bundle.id,
@@ -275,13 +278,13 @@ pub fn resolve(
 
     let mut producers: Vec<Producer> = raw_producers
         .into_iter()
-        .map(|bundle| {
+        .map(|mut bundle| {
             let photo = bundle
                 .data
                 .photo
                 .as_ref()
                 .and_then(|img| r.image(&bundle.dir, &bundle.files, &bundle.data_file, img));
-            let texts = r.texts(&bundle, PRODUCERS_SEGMENT, true, |f: &ProducerFront| {
+            let texts = r.texts(&mut bundle, PRODUCERS_SEGMENT, true, |f: &ProducerFront| {
                 (f.name.clone(), f.role.clone(), f.slug.as_ref())
             });
             Producer {
@@ -297,8 +300,8 @@ pub fn resolve(
 
     let mut pages: Vec<Page> = raw_pages
         .into_iter()
-        .map(|bundle| {
-            let texts = r.texts(&bundle, "", false, |f: &PageFront| {
+        .map(|mut bundle| {
+            let texts = r.texts(&mut bundle, "", false, |f: &PageFront| {
                 (f.title.clone(), f.summary.clone(), f.slug.as_ref())
             });
             Page {
@@ -338,17 +341,19 @@ pub fn resolve(
             })
             .collect()
     };
-    let mut products = Vec::with_capacity(resolved.len());
-    for (product, problems, images) in resolved {
-        r.problems.extend(problems);
-        let indices: Vec<usize> = images.into_iter().map(|image| r.add_image(image)).collect();
-        if let Some(mut product) = product {
+    // Collected in place, into the memory of `resolved` (see `source::load_kind`).
+    let products: Vec<Product> = resolved
+        .into_iter()
+        .filter_map(|(product, problems, images)| {
+            r.problems.extend(problems);
+            let indices: Vec<usize> = images.into_iter().map(|image| r.add_image(image)).collect();
+            let mut product = product?;
             for photo in &mut product.images {
                 photo.image = indices[photo.image];
             }
-            products.push(product);
-        }
-    }
+            Some(product)
+        })
+        .collect();
     r.check_unique_skus(&products);
     r.check_unique_paths(
         &products
@@ -458,16 +463,18 @@ impl Resolver<'_> {
     /// With `fallback`, a missing translation shows the default language's text (categories and
     /// producers, which navigation needs in every language); otherwise the thing is not
     /// published in that language. Either way the build says so once per bundle.
+    /// The texts of `bundle`, by language. Their bodies are taken out of its documents, not
+    /// copied.
     fn texts<D, F>(
         &mut self,
-        bundle: &Bundle<D, F>,
+        bundle: &mut Bundle<D, F>,
         segment: &str,
         fallback: bool,
         fields: impl Fn(&F) -> (String, Option<String>, Option<&Spanned<String>>),
     ) -> PerLang<Text> {
         let mut texts: Vec<Option<Text>> = Vec::with_capacity(bundle.docs.len());
         let mut missing = Vec::new();
-        for (index, doc) in self.config.langs().zip(&bundle.docs) {
+        for (index, doc) in self.config.langs().zip(&mut bundle.docs) {
             let Some(doc) = doc else {
                 missing.push(self.config.lang(index).code.as_str());
                 texts.push(None);
@@ -481,11 +488,10 @@ impl Resolver<'_> {
             } else {
                 format!("{prefix}{segment}/{slug}/")
             };
-            let clean = |text: &str| without_bidi_controls(text).into_owned();
             texts.push(Some(Text {
-                title: clean(&title),
-                summary: summary.as_deref().map(clean),
-                body: clean(&doc.body),
+                title: without_bidi_controls_owned(title),
+                summary: summary.map(without_bidi_controls_owned),
+                body: without_bidi_controls_owned(std::mem::take(&mut doc.body)),
                 file: doc.file.clone(),
                 path,
                 translated: true,
@@ -669,11 +675,11 @@ impl Resolver<'_> {
 
     fn product(
         &mut self,
-        bundle: Bundle<RawProduct, ProductFront>,
+        mut bundle: Bundle<RawProduct, ProductFront>,
         category_ids: &HashMap<&str, usize>,
         producer_ids: &HashMap<&str, usize>,
     ) -> Option<Product> {
-        let texts = self.texts(&bundle, PRODUCTS_SEGMENT, false, |f: &ProductFront| {
+        let texts = self.texts(&mut bundle, PRODUCTS_SEGMENT, false, |f: &ProductFront| {
             (f.name.clone(), f.summary.clone(), f.slug.as_ref())
         });
         let Bundle {
@@ -996,7 +1002,8 @@ impl Resolver<'_> {
     }
 
     fn check_unique_paths(&mut self, items: &[(&PerLang<Text>, &String)], what: &str) {
-        let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut seen: HashMap<&str, &str> =
+            HashMap::with_capacity(items.len() * self.config.languages.len());
         for (texts, id) in items {
             for text in texts.values().flatten().filter(|t| t.translated) {
                 if let Some(other) = seen.insert(text.path.as_str(), id.as_str()) {

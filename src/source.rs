@@ -465,22 +465,25 @@ where
         .par_iter()
         .map(|dir| load_bundle(root, config, walk, dir, data_name, default))
         .collect();
-    let mut bundles = Vec::with_capacity(results.len());
-    for (dir, result) in dirs.iter().zip(results) {
-        match result {
+    // Collected in place, into the memory of `results`: a new vector of 10,000 bundles, made
+    // on one core, was memory touched for the first time, which is slow on virtual machines.
+    results
+        .into_iter()
+        .zip(&dirs)
+        .filter_map(|(result, dir)| match result {
             Ok((bundle, warnings)) => {
                 problems.extend(warnings);
-                bundles.push(bundle);
+                Some(bundle)
             }
             Err(found) => {
                 problems.extend(found);
                 if let Some(id) = dir.file_name() {
                     unreadable.insert(id.to_string_lossy().into_owned());
                 }
+                None
             }
-        }
-    }
-    bundles
+        })
+        .collect()
 }
 
 /// The folders directly inside `dir`, sorted; none if `dir` does not exist.
@@ -668,7 +671,7 @@ fn load_docs<F: DeserializeOwned>(
                 continue;
             }
         };
-        match parse_doc(&file, &text) {
+        match parse_doc(&file, text) {
             Ok(doc) => docs[index] = Some(doc),
             Err(problem) => problems.push(problem),
         }
@@ -676,8 +679,9 @@ fn load_docs<F: DeserializeOwned>(
     docs
 }
 
-/// Splits `---` front matter from the Markdown body and parses it.
-pub fn parse_doc<F: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<F>, Diagnostic> {
+/// Splits `---` front matter from the Markdown body and parses it. The body is what is left
+/// of `text`, not a copy.
+pub fn parse_doc<F: DeserializeOwned>(file: &Path, mut text: String) -> Result<Doc<F>, Diagnostic> {
     let missing = || {
         Diagnostic::error(file, "this file does not start with front matter")
             .at(Some(Position { line: 1, column: 1 }))
@@ -702,10 +706,12 @@ pub fn parse_doc<F: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<F>,
             .hint("add a line `---` after the last front-matter key")
     })?;
     let front = crate::yaml::parse::<F>(file, &rest[..yaml_end], 1)?;
+    let body_start = text.len() - rest.len() + body_start;
+    text.drain(..body_start);
     Ok(Doc {
         file: file.to_path_buf(),
         front,
-        body: rest[body_start..].to_owned(),
+        body: text,
     })
 }
 

@@ -22,6 +22,16 @@ pub(crate) fn without_bidi_controls(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`without_bidi_controls`] of a text already owned: the same `String`, not a copy, when it
+/// has none (a catalogue's descriptions are most of its memory).
+pub(crate) fn without_bidi_controls_owned(text: String) -> String {
+    if has_bidi_control(&text) {
+        text.chars().filter(|&c| !is_bidi_control(c)).collect()
+    } else {
+        text
+    }
+}
+
 /// Whether `text` has a bidi control, by its bytes: each is `E2 80 AA`–`E2 80 AE` or
 /// `E2 81 A6`–`E2 81 A9` in UTF-8. Every text of a catalogue is checked (a hundred megabytes
 /// at N=10,000), and most have no byte `E2` at all, which a slice finds at memory speed.

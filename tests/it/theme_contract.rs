@@ -276,7 +276,10 @@ fn every_documented_variable_exists() {
     }
     // The shared part, rendered once per language, on that language's pages.
     assert_eq!(
-        texts(&built.page("products/index.html"), "div.shared p:first-child"),
+        texts(
+            &built.page("products/index.html"),
+            "div.shared p:first-child"
+        ),
         ["Coopérative Test fr"]
     );
     assert_eq!(
