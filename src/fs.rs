@@ -336,18 +336,19 @@ impl TreeEntry {
 /// parallel: a catalogue is a folder of tens of thousands of folders. A folder that cannot be
 /// read is listed without its entries (whoever reads it reports the error).
 pub fn tree(dir: &Path, prefix: &str) -> Vec<(String, TreeEntry)> {
-    listed(dir, prefix, None)
+    listed(dir, prefix, false)
 }
 
-/// [`tree`] of `dir`, after `head` if there is one. Each folder's entries are described in
-/// parallel and then put together into one vector of the right size: growing it as they came,
-/// and putting the folder's own entry in front afterwards, copied the walk of a large catalogue
-/// several times on one core into memory touched for the first time (slow on virtual machines).
-fn listed(dir: &Path, prefix: &str, head: Option<(String, TreeEntry)>) -> Vec<(String, TreeEntry)> {
+/// [`tree`] of `dir`, after the folder's own entry (named `prefix`) when `with_folder`. Each
+/// folder's entries are described in parallel and then put together into one vector of the
+/// right size: growing it as they came, and putting the folder's own entry in front afterwards,
+/// copied the walk of a large catalogue several times on one core into memory touched for the
+/// first time (slow on virtual machines).
+fn listed(dir: &Path, prefix: &str, with_folder: bool) -> Vec<(String, TreeEntry)> {
     use rayon::prelude::*;
-    let head_only = || head.clone().into_iter().collect();
+    let folder = with_folder.then(|| (prefix.to_owned(), TreeEntry::Folder));
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return head_only();
+        return folder.into_iter().collect();
     };
     let mut entries: Vec<(String, std::fs::DirEntry)> = entries
         .filter_map(Result::ok)
@@ -370,9 +371,10 @@ fn listed(dir: &Path, prefix: &str, head: Option<(String, TreeEntry)>) -> Vec<(S
             Err(_) => Vec::new(),
         })
         .collect();
-    let mut all =
-        Vec::with_capacity(usize::from(head.is_some()) + parts.iter().map(Vec::len).sum::<usize>());
-    all.extend(head);
+    let mut all = Vec::with_capacity(
+        usize::from(folder.is_some()) + parts.iter().map(Vec::len).sum::<usize>(),
+    );
+    all.extend(folder);
     for part in parts {
         all.extend(part);
     }
@@ -448,7 +450,7 @@ pub fn tree_at(path: &Path, name: &str) -> Vec<(String, TreeEntry)> {
 fn described(path: &Path, name: String, meta: &std::fs::Metadata) -> Vec<(String, TreeEntry)> {
     let kind = meta.file_type();
     if kind.is_dir() {
-        listed(path, &name.clone(), Some((name, TreeEntry::Folder)))
+        listed(path, &name, true)
     } else if kind.is_symlink() {
         vec![(name, TreeEntry::link(path, meta))]
     } else {

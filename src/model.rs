@@ -458,13 +458,12 @@ impl<'a> Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// Resolves the per-language documents of a bundle into texts with their page paths.
+    /// Resolves the per-language documents of a bundle into texts with their page paths. The
+    /// bodies are taken out of the documents, not copied: they are most of a catalogue's memory.
     ///
     /// With `fallback`, a missing translation shows the default language's text (categories and
     /// producers, which navigation needs in every language); otherwise the thing is not
     /// published in that language. Either way the build says so once per bundle.
-    /// The texts of `bundle`, by language. Their bodies are taken out of its documents, not
-    /// copied.
     fn texts<D, F>(
         &mut self,
         bundle: &mut Bundle<D, F>,

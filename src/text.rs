@@ -25,10 +25,9 @@ pub(crate) fn without_bidi_controls(text: &str) -> Cow<'_, str> {
 /// [`without_bidi_controls`] of a text already owned: the same `String`, not a copy, when it
 /// has none (a catalogue's descriptions are most of its memory).
 pub(crate) fn without_bidi_controls_owned(text: String) -> String {
-    if has_bidi_control(&text) {
-        text.chars().filter(|&c| !is_bidi_control(c)).collect()
-    } else {
-        text
+    match without_bidi_controls(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(cleaned) => cleaned,
     }
 }
 

@@ -232,21 +232,16 @@ fn the_menu_marks_the_page_it_is_on_and_no_other() {
         // The page's own address, as the language switcher marks it.
         let own = attrs(&page, "nav.langs a[aria-current=page]", "href");
         let Some(own) = own.first() else { continue };
-        let menu = attrs(&page, "nav.mainnav a", "href");
-        let current = attrs(&page, "nav.mainnav a[aria-current=page]", "href");
-        if menu.contains(own) {
-            assert_eq!(current, std::slice::from_ref(own), "{file}");
-            marked.push(own.clone());
-        } else {
-            assert_eq!(current, Vec::<String>::new(), "{file}");
-        }
-        let cart = attrs(&page, "a.cart-link", "href");
-        let cart_current = attrs(&page, "a.cart-link[aria-current=page]", "href");
-        if cart.contains(own) {
-            assert_eq!(cart_current, std::slice::from_ref(own), "{file}");
-            marked.push(own.clone());
-        } else {
-            assert_eq!(cart_current, Vec::<String>::new(), "{file}");
+        // The menu's links, then the cart link: the one leading to this page is marked, no
+        // other.
+        for links in ["nav.mainnav a", "a.cart-link"] {
+            let current = attrs(&page, &format!("{links}[aria-current=page]"), "href");
+            if attrs(&page, links, "href").contains(own) {
+                assert_eq!(current, std::slice::from_ref(own), "{file}: {links}");
+                marked.push(own.clone());
+            } else {
+                assert_eq!(current, Vec::<String>::new(), "{file}: {links}");
+            }
         }
     }
     marked.sort();
