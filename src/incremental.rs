@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::fs::{FileStamp, TreeEntry};
 
-/// A page's hash: of everything its rendering depends on (128 bits of BLAKE3: the record of a
-/// large site holds hundreds of thousands).
+/// A page's hash: of everything its rendering depends on (128 bits of XXH3, see [`Hasher`]: the
+/// record of a large site holds hundreds of thousands).
 pub(crate) type Fingerprint = [u8; 16];
 
 /// How close to the start of a build a source may have been modified for its stamp to prove
