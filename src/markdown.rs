@@ -226,10 +226,7 @@ impl Collapsed {
             // is copied whole: per word, the copy was most of the cost.
             let start = i;
             let end = loop {
-                let Some(next) = bytes[i..]
-                    .iter()
-                    .position(|&b| MAY_BE_SPACE[usize::from(b)])
-                else {
+                let Some(next) = bytes[i..].iter().position(|&b| may_begin_space(b)) else {
                     break bytes.len();
                 };
                 i += next;
@@ -292,11 +289,10 @@ fn may_begin_other_space(b: u8) -> bool {
     (b.wrapping_sub(b'\t') < 5) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3)
 }
 
-/// The bytes that can start a whitespace character: ASCII whitespace, and the lead bytes of
-/// the others (see [`whitespace_at`]).
-const MAY_BE_SPACE: [bool; 256] = crate::bytes::byte_set(&[
-    b' ', b'\t', b'\n', 0x0B, 0x0C, b'\r', 0xC2, 0xE1, 0xE2, 0xE3,
-]);
+/// Whether `b` can begin a whitespace character: the ASCII space or one of the others.
+fn may_begin_space(b: u8) -> bool {
+    (b == b' ') | may_begin_other_space(b)
+}
 
 /// Whether the character at byte `i` of `text` (a character boundary) is whitespace, and how
 /// many bytes it is (1 for a byte that starts no whitespace character, which needs no more
