@@ -273,3 +273,18 @@ fn sub_path_sites_reload_under_their_path_and_the_build_output_has_no_reload_scr
     }
     assert!(pages > 5);
 }
+
+/// souk turns transparent huge pages off for itself (see `without_huge_pages` in main.rs):
+/// the kernel says so of the running process.
+#[cfg(target_os = "linux")]
+#[test]
+fn souk_runs_without_transparent_huge_pages() {
+    let site = TestSite::minimal();
+    let dev = Dev::start(&site.root(), &["--port", "0"]);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", dev.child.id())).unwrap();
+    let thp = status
+        .lines()
+        .find_map(|line| line.strip_prefix("THP_enabled:"))
+        .map(str::trim);
+    assert_eq!(thp, Some("0"), "{status}");
+}
