@@ -231,11 +231,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Turns transparent huge pages off for this process. mimalloc asks for them, and the first
 /// touch of one then zeroes 2 MB at once: on the virtual machines sites are built on (free CI
 /// runners, this project's own), memory the host has taken back is slow to touch again, and one
-/// such fault held a core for 50 ms while the other had nothing left to do. Every build's
-/// memory is fresh right after another program's (Hugo's, in the benchmark): a cold build of
-/// 10,000 products there took 1.87 s with them and 1.60 s without (medians of 7). A build
-/// touches its memory once, in small pieces, so the fewer TLB misses huge pages bring are
-/// worth less than what they cost here.
+/// such fault held a core for 50 ms while the other had nothing left to do. Right after another
+/// program has let its memory go (Hugo, in the benchmark), a cold build of 10,000 products took
+/// 1.78 s with them and 1.55 s without (medians of 7). A build touches most of its memory once,
+/// so the TLB misses huge pages save are worth less than what they cost here.
 fn without_huge_pages() {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     // Only a speed-up: a kernel without the setting builds the same pages.
